@@ -1,6 +1,35 @@
+/**
+ * `shrinksim conform <trace…>`: check real mm_shrink_slab_start/end pairs against the model.
+ * Exit 0 when nothing mismatched, 1 when something did, 2 on bad input (UserError).
+ */
+import { Chalk } from 'chalk';
 import type { ConformArgs } from '../parse.js';
-import { UserError } from '../../util/errors.js';
+import { VERSION } from '../../version.js';
+import { analyse } from '../../trace/conform/analyse.js';
+import { collectFile, type FileScan } from '../../trace/conform/collect.js';
+import { renderTable, toJson, type Paint } from '../../trace/conform/render.js';
 
-export async function conformCommand(_args: ConformArgs): Promise<number> {
-  throw new UserError('shrinksim conform: not implemented yet');
+export interface ConformIo {
+  readonly write: (s: string) => void;
+  /** Colour the table (stdout is a TTY and NO_COLOR is unset). */
+  readonly color: boolean;
+}
+
+function defaultIo(): ConformIo {
+  const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
+  return { write: (s) => process.stdout.write(s), color: process.stdout.isTTY === true && !noColor };
+}
+
+function paintOf(color: boolean): Paint {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  return { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim, bold: c.bold };
+}
+
+export async function conformCommand(args: ConformArgs, io: ConformIo = defaultIo()): Promise<number> {
+  const scans: FileScan[] = [];
+  for (const path of args.traces) scans.push(await collectFile(path));
+  const report = analyse(scans, { seeks: args.seeks, batch: args.batch });
+  if (args.json) io.write(`${JSON.stringify(toJson(report, VERSION), null, 2)}\n`);
+  else io.write(renderTable(report, paintOf(io.color)));
+  return report.totals.mismatched > 0 ? 1 : 0;
 }

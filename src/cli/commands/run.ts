@@ -1,6 +1,92 @@
+/**
+ * `shrinksim run [scenario]`: load, resolve, run, print the summary, write the files.
+ *
+ * Without a file it runs the bundled scenarios/default.yaml, found relative to the package
+ * (not the cwd), so `npx shrinksim run` works from anywhere. Every output is rendered before
+ * any is written, and each is written atomically.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RunArgs } from '../parse.js';
+import { renderCsv } from '../../report/csv.js';
+import { renderJson, toJsonValue } from '../../report/json.js';
+import type { RunResult } from '../../report/result.js';
+import { renderSummary, shouldColor } from '../../report/summary.js';
+import { writeFileAtomic } from '../../report/writeFile.js';
+import { scenarioHash } from '../../scenario/hash.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import type { ResolvedScenario } from '../../scenario/types.js';
+import { runScenario } from '../../sim/run.js';
 import { UserError } from '../../util/errors.js';
 
-export async function runCommand(_args: RunArgs): Promise<number> {
-  throw new UserError('shrinksim run: not implemented yet');
+/** The package root (three levels up from src/cli/commands or dist/cli/commands). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
+
+/** The scenario file to load and the label outputs name it by. */
+export function scenarioSource(arg: string | undefined): { file: string; label: string } {
+  if (arg !== undefined) return { file: arg, label: arg };
+  if (!existsSync(DEFAULT_SCENARIO)) throw new UserError(`${DEFAULT_SCENARIO}: the bundled default scenario is missing`);
+  return { file: DEFAULT_SCENARIO, label: 'scenarios/default.yaml' };
+}
+
+/** Loads a scenario and applies `--seed`. */
+export function loadForRun(arg: string | undefined, seed: number | undefined): { resolved: ResolvedScenario; label: string } {
+  const { file, label } = scenarioSource(arg);
+  const loaded = loadScenarioFile(file);
+  return { resolved: seed === undefined ? loaded : { ...loaded, seed }, label };
+}
+
+/**
+ * Runs with a progress bar on stderr when it is a TTY and the run has taken more than a
+ * second of wall time (short runs never flash a bar).
+ */
+export async function runWithProgress(
+  resolved: ResolvedScenario,
+  opts: { label: string; collectTrace: boolean; progress: boolean },
+): Promise<RunResult> {
+  const tty = opts.progress && process.stderr.isTTY === true;
+  let bar: { update(v: number): void; stop(): void } | undefined;
+  let cliProgress: typeof import('cli-progress') | undefined;
+  if (tty) cliProgress = await import('cli-progress');
+  const t0 = Date.now();
+  const onProgress = tty
+    ? (fraction: number) => {
+        if (!bar) {
+          if (Date.now() - t0 < 1000 || !cliProgress) return;
+          const b = new cliProgress.SingleBar(
+            { format: 'simulating [{bar}] {percentage}% | {eta_formatted} left', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          );
+          b.start(1000, 0);
+          bar = b;
+        }
+        bar.update(Math.round(fraction * 1000));
+      }
+    : undefined;
+  try {
+    return runScenario(resolved, { seed: resolved.seed, collectTrace: opts.collectTrace, file: opts.label, ...(onProgress ? { onProgress } : {}) });
+  } finally {
+    bar?.stop();
+  }
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const { resolved, label } = loadForRun(args.scenario, args.seed);
+  if (args.printResolved) {
+    const doc = { hash: scenarioHash(resolved), ...(toJsonValue(resolved) as Record<string, unknown>) };
+    process.stdout.write(`${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+    return 0;
+  }
+  const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress });
+
+  // Render everything first: a failure here must not leave some files written and not others.
+  const files: [string, string][] = [];
+  if (args.json !== undefined) files.push([args.json, renderJson(result)]);
+  if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
+  if (args.trace !== undefined) files.push([args.trace, result.traceText ?? '']);
+  for (const [file, text] of files) writeFileAtomic(file, text);
+
+  if (!args.quiet) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));
+  return 0;
 }

@@ -7,7 +7,8 @@
  */
 import { s32, s64, u64, type Long, type ULong } from '../kint.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart, ShrinkerTraceRef } from '../../trace/shrinkEvents.js';
-import { computeNextDeferred, loopContinues, nrToScanOf, planShrink } from './arith.js';
+import { loopContinues, nrToScanOf } from './arith.js';
+import { CURRENT_FORMULA, type ShrinkFormula } from './formula.js';
 import {
   SHRINK_EMPTY,
   SHRINK_STOP,
@@ -85,6 +86,8 @@ export function doShrinkSlab<P>(
   sc: ShrinkControl,
   priority: number,
   sink?: ShrinkTraceSink,
+  /** The scan-target formula: today's by default; LEGACY_FORMULA replays pre-5.13 traces. */
+  formula: ShrinkFormula = CURRENT_FORMULA,
 ): DoShrinkSlabResult {
   const raw = u64(shrinker.ops.countRaw(sc, shrinker.priv));
   // `long freeable = count_objects()`; then compared with 0 and (unsigned) SHRINK_EMPTY.
@@ -93,7 +96,7 @@ export function doShrinkSlab<P>(
 
   // Take all deferred work so that concurrent callers don't also do it.
   const nr = shrinker.deferred.xchg(sc);
-  const plan = planShrink(freeable, nr, priority, shrinker.seeks, shrinker.batch);
+  const plan = formula.plan(freeable, nr, priority, shrinker.seeks, shrinker.batch);
   const start: MmShrinkSlabStart = {
     type: 'mm_shrink_slab_start',
     shr: shrinker.traceRef,
@@ -144,7 +147,7 @@ export function doShrinkSlab<P>(
     stats.scanned = s64(stats.scanned + got);
   }
 
-  const nextDeferred = computeNextDeferred(nr, plan.delta, stats.scanned, freeable);
+  const nextDeferred = plan.nextDeferred(stats.scanned);
   const newNr = shrinker.deferred.add(sc, nextDeferred);
   const end: MmShrinkSlabEnd = {
     type: 'mm_shrink_slab_end',

@@ -1,0 +1,90 @@
+// list_lru on typed arrays at 1,000,000 items: add+del rate, walk rate (SKIP-all and
+// REMOVED-all), and memory per item.
+import { pathToFileURL } from 'node:url';
+
+const N = 1_000_000;
+/** del+add pairs per task call, so each sample is well above the timer's resolution. */
+const BATCH = 10_000;
+/** Stride through the ids (prime, coprime with N) so accesses are scattered, not sequential. */
+const STRIDE = 7919;
+
+export default async function listLruBench(bench, distDir) {
+  const { ListLru, LRU_SKIP, LRU_REMOVED } = await import(pathToFileURL(`${distDir}/mm/listLru/index.js`).href);
+
+  const fill = (lru) => {
+    for (let i = 0; i < N; i++) lru.add(i, 0, -1);
+  };
+
+  // Memory: what the lru holds, and what the process actually grew by.
+  const gc = globalThis.gc;
+  // Array buffers replaced while growing are released only after a GC and a turn of the
+  // event loop; settle both so the delta is what the lru keeps.
+  const settle = async () => {
+    gc?.();
+    await new Promise((r) => setTimeout(r, 20));
+    gc?.();
+  };
+  await settle();
+  const m0 = process.memoryUsage();
+  let probe = new ListLru({ nrNodes: 1, memcgAware: false });
+  fill(probe);
+  await settle();
+  const m1 = process.memoryUsage();
+  const structBytes = probe.memoryBytes();
+  const processBytes = m1.heapUsed + m1.arrayBuffers - (m0.heapUsed + m0.arrayBuffers);
+  probe = null;
+
+  const churn = new ListLru({ nrNodes: 1, memcgAware: false });
+  fill(churn);
+  let cursor = 0;
+  bench.add(
+    `add+del ×${BATCH} (1M listed)`,
+    () => {
+      for (let k = 0; k < BATCH; k++) {
+        cursor += STRIDE;
+        if (cursor >= N) cursor -= N;
+        churn.del(cursor);
+        churn.add(cursor, 0, -1);
+      }
+    },
+    { async: false },
+  );
+
+  const skipLru = new ListLru({ nrNodes: 1, memcgAware: false });
+  fill(skipLru);
+  const skip = () => LRU_SKIP;
+  bench.add(
+    'walk SKIP-all (1M)',
+    () => {
+      if (skipLru.walk(skip, null, N) !== 0) throw new Error('SKIP walk isolated something');
+    },
+    { async: false },
+  );
+
+  const removeLru = new ListLru({ nrNodes: 1, memcgAware: false });
+  const remove = (item, list) => {
+    list.isolate(item);
+    return LRU_REMOVED;
+  };
+  bench.add(
+    'walk REMOVED-all (1M)',
+    () => {
+      if (removeLru.walk(remove, null, N) !== N) throw new Error('REMOVED walk missed items');
+    },
+    { async: false, beforeEach: () => fill(removeLru) },
+  );
+
+  await bench.run();
+
+  const hz = (name) => {
+    const t = bench.getTask(name);
+    return t && t.result.state === 'completed' ? 1000 / t.result.latency.mean : NaN;
+  };
+  return {
+    'list_lru add+del ops/s (each add, each del)': hz(`add+del ×${BATCH} (1M listed)`) * BATCH * 2,
+    'walk SKIP-all items/s': hz('walk SKIP-all (1M)') * N,
+    'walk REMOVED-all items/s': hz('walk REMOVED-all (1M)') * N,
+    'bytes/item, typed arrays (capacity 2^20)': structBytes / N,
+    'bytes/item, process heap+arrayBuffers growth': gc ? processBytes / N : 'n/a (run with --expose-gc)',
+  };
+}

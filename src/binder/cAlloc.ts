@@ -1,0 +1,307 @@
+/**
+ * The C driver's buffer allocator (drivers/android/binder_alloc.c as in 6.12), restated.
+ *
+ * Buffers tile the mapping in address order; a buffer has no stored size (it is the distance
+ * to the next buffer's start, or to the end). Free buffers sit in a red-black tree keyed by
+ * that computed size; best fit descends it and takes the first exact match it meets, or the
+ * last larger node it passed. Pages: the whole pages a buffer stops covering go onto the
+ * global freelist when it is freed; an allocation takes its pages off the freelist under the
+ * lock and installs missing pages after dropping it.
+ */
+import { pageAlign, pageAligned, pageDown, pageIndex, sanitizedSize, sizeTDiff, PAGE_SIZE } from './constants.js';
+import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
+import type { BinderPages } from './pages.js';
+import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
+
+/** `struct binder_buffer` (the fields the allocator uses). */
+export class CBuffer implements RbNode<CBuffer> {
+  rbParent: CBuffer | null = null;
+  rbLeft: CBuffer | null = null;
+  rbRight: CBuffer | null = null;
+  rbRed = false;
+  /** Neighbours in `alloc->buffers` (address order). */
+  prev: CBuffer | null = null;
+  next: CBuffer | null = null;
+  free = true;
+  async = false;
+  dataSize = 0n;
+  offsetsSize = 0n;
+  extraSize = 0n;
+  constructor(public start: number) {}
+}
+
+export type CAllocResult = { readonly ok: true; readonly buffer: CBuffer; readonly size: number } | BinderFailure;
+
+export class CBinderAlloc {
+  readonly driver = 'c' as const;
+  /** First buffer of `alloc->buffers`. */
+  private head: CBuffer;
+  readonly freeBuffers = new RbRoot<CBuffer>();
+  private readonly allocated = new Set<CBuffer>();
+  /** `free_async_space`, starts at half the mapping. */
+  freeAsyncSpace: number;
+  /** The spam detector's low-async-space warnings (below buffer_size / 10). */
+  lowAsyncWarnings = 0;
+
+  constructor(
+    readonly bufferSize: number,
+    private readonly pages: BinderPages,
+    private readonly env: AllocEnv,
+  ) {
+    this.head = new CBuffer(0);
+    this.insertFreeBuffer(this.head);
+    this.freeAsyncSpace = Math.floor(bufferSize / 2);
+  }
+
+  /** `binder_alloc_buffer_size`. */
+  sizeOf(b: CBuffer): number {
+    return (b.next ? b.next.start : this.bufferSize) - b.start;
+  }
+
+  /** `binder_insert_free_buffer`: equal sizes go right. */
+  private insertFreeBuffer(nb: CBuffer): void {
+    const size = this.sizeOf(nb);
+    let parent: CBuffer | null = null;
+    let side: 'left' | 'right' = 'left';
+    let p = this.freeBuffers.node;
+    while (p) {
+      parent = p;
+      if (size < this.sizeOf(p)) {
+        side = 'left';
+        p = p.rbLeft;
+      } else {
+        side = 'right';
+        p = p.rbRight;
+      }
+    }
+    linkNode(this.freeBuffers, nb, parent, side);
+    insertColor(this.freeBuffers, nb);
+  }
+
+  /** Freelist removal of an allocation's pages (`binder_lru_freelist_del`), traced always. */
+  private freelistDel(start: number, end: number): void {
+    this.env.emit(
+      { name: 'binder_update_page_range', proc: this.env.pid, allocate: true, offset: start, size: sizeTDiff(end, start) },
+      1,
+    );
+    for (let a = start; a < end; a += PAGE_SIZE) {
+      const i = pageIndex(a);
+      if (this.pages.isInstalled(i)) {
+        this.env.emit({ name: 'binder_alloc_lru_start', proc: this.env.pid, pageIndex: i }, 1);
+        // The kernel WARNs if the page was not listed; the model keeps going the same way.
+        if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
+        this.env.emit({ name: 'binder_alloc_lru_end', proc: this.env.pid, pageIndex: i }, 1);
+        continue;
+      }
+      if (i + 1 > this.pages.pagesHigh) this.pages.pagesHigh = i + 1;
+    }
+  }
+
+  /** Freelist addition of freed pages (`binder_lru_freelist_add`), traced always. */
+  private freelistAdd(start: number, end: number): void {
+    this.env.emit(
+      { name: 'binder_update_page_range', proc: this.env.pid, allocate: false, offset: start, size: sizeTDiff(end, start) },
+      1,
+    );
+    for (let a = start; a < end; a += PAGE_SIZE) {
+      const i = pageIndex(a);
+      if (!this.pages.isInstalled(i)) continue;
+      this.env.emit({ name: 'binder_free_lru_start', proc: this.env.pid, pageIndex: i }, 1);
+      if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
+      this.env.emit({ name: 'binder_free_lru_end', proc: this.env.pid, pageIndex: i }, 1);
+    }
+  }
+
+  /** Kernel WARN_ONs that fired (they should stay 0). */
+  readonly warnings = { lruDelMissing: 0, lruAddDuplicate: 0 };
+
+  /**
+   * `binder_alloc_new_buf`: validate, carve under the lock, then install pages outside it.
+   * Every failure is a value carrying the kernel's errno and log reason.
+   */
+  newBuf(req: AllocRequest): CAllocResult {
+    if (!this.env.mapped()) return failure('ESRCH', 'no vma');
+    const size = sanitizedSize(req.dataSize, req.offsetsSize, req.extraSize);
+    if (size === 0n) return failure('EINVAL', 'invalid size');
+    if (size > BigInt(this.bufferSize)) {
+      // Larger than the whole mapping: no free buffer can fit it (and it would not fit a JS number).
+      if (req.isAsync && BigInt(this.freeAsyncSpace) < size) return failure('ENOSPC', 'no async space left');
+      return failure('ENOSPC', 'no address space');
+    }
+    this.env.acquire('alloc');
+    const r = this.newBufLocked(Number(size), req.isAsync);
+    if (!r.ok) return r;
+    const b = r.buffer;
+    b.dataSize = req.dataSize;
+    b.offsetsSize = req.offsetsSize;
+    b.extraSize = req.extraSize;
+    const err = this.installBufferPages(b, r.size);
+    if (err) {
+      this.freeBuf(b);
+      return err;
+    }
+    return r;
+  }
+
+  private newBufLocked(size: number, isAsync: boolean): CAllocResult {
+    if (isAsync && this.freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
+
+    let n = this.freeBuffers.node;
+    let bestFit: CBuffer | null = null;
+    let buffer: CBuffer | null = null;
+    let bufferSize = 0;
+    while (n) {
+      buffer = n;
+      bufferSize = this.sizeOf(n);
+      if (size < bufferSize) {
+        bestFit = n;
+        n = n.rbLeft;
+      } else if (size > bufferSize) {
+        n = n.rbRight;
+      } else {
+        bestFit = n;
+        break;
+      }
+    }
+    if (bestFit === null || buffer === null) return failure('ENOSPC', 'no address space');
+
+    if (bufferSize !== size) {
+      // Oversized: split. The remainder is inserted *before* the chosen node leaves the tree,
+      // and while it is inserted the chosen node already measures `size` (the list changed):
+      // both facts shape the tree exactly as the kernel's code does.
+      buffer = bestFit;
+      bufferSize = this.sizeOf(buffer);
+      const nb = new CBuffer(buffer.start + size);
+      nb.prev = buffer;
+      nb.next = buffer.next;
+      if (buffer.next) buffer.next.prev = nb;
+      buffer.next = nb;
+      nb.free = true;
+      this.insertFreeBuffer(nb);
+    }
+
+    // Take the pages off the freelist. The old (pre-split) size tells whether the last page
+    // is shared with an in-use neighbour, which is active already: trim the range there.
+    const nextUsedPage = pageDown(buffer.start + bufferSize);
+    const currLastPage = pageAlign(buffer.start + size);
+    this.freelistDel(pageAlign(buffer.start), Math.min(nextUsedPage, currLastPage));
+
+    erase(this.freeBuffers, buffer);
+    buffer.free = false;
+    this.allocated.add(buffer);
+    buffer.async = isAsync;
+    if (isAsync) {
+      this.freeAsyncSpace -= size;
+      if (this.freeAsyncSpace < this.bufferSize / 10) this.lowAsyncWarnings++;
+    }
+    return { ok: true, buffer, size };
+  }
+
+  /** `binder_install_buffer_pages`: after the lock is dropped, install what is missing. */
+  private installBufferPages(b: CBuffer, size: number): BinderFailure | undefined {
+    const start = pageDown(b.start);
+    const final = pageAlign(b.start + size);
+    for (let a = start; a < final; a += PAGE_SIZE) {
+      const i = pageIndex(a);
+      if (this.pages.isInstalled(i)) continue;
+      this.env.emit({ name: 'binder_alloc_page_start', proc: this.env.pid, pageIndex: i }, 0);
+      // `binder_install_single_page`: mm reference, then the mmap lock for write (several
+      // tasks may race to install the same page), then the vma must still be there.
+      if (!this.env.mmAlive()) return failure('ESRCH', 'mm gone');
+      this.env.acquire('mmap_write');
+      if (!this.env.mapped()) return failure('ESRCH', 'no vma');
+      if (this.env.pageAllocFails(i)) return failure('ENOMEM', 'failed to allocate page');
+      this.pages.install(i);
+      this.env.emit({ name: 'binder_alloc_page_end', proc: this.env.pid, pageIndex: i }, 0);
+    }
+    return undefined;
+  }
+
+  /** `binder_free_buf_locked` under the lock (`binder_alloc_free_buf`). */
+  freeBuf(b: CBuffer): void {
+    this.env.acquire('alloc');
+    const bufferSize = this.sizeOf(b);
+    if (b.async) this.freeAsyncSpace += bufferSize;
+
+    this.freelistAdd(pageAlign(b.start), pageDown(b.start + bufferSize));
+
+    this.allocated.delete(b);
+    b.free = true;
+    let buffer = b;
+    const next = buffer.next;
+    if (next && next.free) {
+      erase(this.freeBuffers, next);
+      this.deleteFreeBuffer(next);
+    }
+    const prev = buffer.prev;
+    if (prev && prev.free) {
+      this.deleteFreeBuffer(buffer);
+      erase(this.freeBuffers, prev);
+      buffer = prev;
+    }
+    this.insertFreeBuffer(buffer);
+  }
+
+  /**
+   * `binder_delete_free_buffer`: `b` merges into its free predecessor. Its start page goes
+   * onto the freelist unless the page is still shared: b starts on a page boundary (then the
+   * page was covered by b's own range), or the byte before `prev` lies in that page, or the
+   * next buffer starts in it.
+   */
+  private deleteFreeBuffer(b: CBuffer): void {
+    let addPage = true;
+    if (pageAligned(b.start)) {
+      addPage = false;
+    } else {
+      const prev = b.prev as CBuffer; // a free buffer that is deleted always has a predecessor
+      // `prev_buffer_end_page(prev)` = (prev->user_data - 1) & PAGE_MASK. At the mapping's
+      // start this is the page *before* the mapping (the kernel uses user addresses, never 0);
+      // pageDown(-1) = -PAGE_SIZE reproduces that without wrapping.
+      if (pageDown(prev.start - 1) === pageDown(b.start)) addPage = false;
+      else if (b.next && pageDown(b.next.start) === pageDown(b.start)) addPage = false;
+    }
+    if (addPage) this.freelistAdd(pageDown(b.start), pageDown(b.start) + PAGE_SIZE);
+    // list_del
+    if (b.prev) b.prev.next = b.next;
+    else this.head = b.next as CBuffer;
+    if (b.next) b.next.prev = b.prev;
+    b.prev = b.next = null;
+  }
+
+  isAllocated(b: CBuffer): boolean {
+    return this.allocated.has(b);
+  }
+
+  allocatedCount(): number {
+    return this.allocated.size;
+  }
+
+  /** Every buffer, free or allocated, in address order. */
+  buffers(): BufferView[] {
+    const out: BufferView[] = [];
+    for (let b: CBuffer | null = this.head; b; b = b.next) {
+      out.push({ offset: b.start, size: this.sizeOf(b), free: b.free, async: b.async });
+    }
+    return out;
+  }
+
+  /**
+   * `binder_alloc_deferred_release`: free every allocated buffer, then every installed page
+   * leaves the freelist and is freed (process teardown).
+   */
+  release(): { buffers: number; pages: number } {
+    let buffers = 0;
+    for (const b of [...this.allocated].sort((x, y) => x.start - y.start)) {
+      this.freeBuf(b);
+      buffers++;
+    }
+    let pages = 0;
+    for (let i = 0; i < this.pages.nrPages; i++) {
+      if (!this.pages.isInstalled(i)) continue;
+      if (this.pages.freelist.del(this.pages.item(i))) this.pages.noteDeleted();
+      this.pages.uninstall(i, false);
+      pages++;
+    }
+    return { buffers, pages };
+  }
+}

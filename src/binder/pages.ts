@@ -1,0 +1,112 @@
+/**
+ * One process's Binder pages, in typed arrays (no object per page).
+ *
+ * Invariants: a page is *free* (not installed), *lru* (installed and on the global freelist)
+ * or *active* (installed, not on the freelist); `active + lru + free = nrPages`. The LRU
+ * links themselves live in the global `BinderFreelist` under the item id `base + index`.
+ */
+import type { BinderFreelist } from './freelist.js';
+
+export interface PageCounts {
+  active: number;
+  lru: number;
+  free: number;
+}
+
+export class BinderPages {
+  /** 1 when a page is installed (`alloc->pages[i].page_ptr != NULL`). */
+  readonly installed: Uint8Array;
+  /** 1 once the shrinker has freed the page: the next install of it is a refault. */
+  private readonly reclaimedBefore: Uint8Array;
+  private nrInstalled = 0;
+  private nrLru = 0;
+  /** `pages_high`: highest index + 1 ever taken off the freelist uninstalled (C) or installed. */
+  pagesHigh = 0;
+  /** Installs, installs of previously reclaimed pages, pages freed by the shrinker. */
+  readonly stats = { installs: 0, refaults: 0, reclaimed: 0, lruAdds: 0, lruReuses: 0 };
+
+  constructor(
+    readonly nrPages: number,
+    /** First global freelist item id of this process. */
+    readonly base: number,
+    readonly freelist: BinderFreelist,
+  ) {
+    this.installed = new Uint8Array(nrPages);
+    this.reclaimedBefore = new Uint8Array(nrPages);
+    freelist.ensureCapacity(base + nrPages);
+  }
+
+  item(index: number): number {
+    return this.base + index;
+  }
+
+  isInstalled(index: number): boolean {
+    return this.installed[index] === 1;
+  }
+
+  onLru(index: number): boolean {
+    return this.freelist.isListed(this.base + index);
+  }
+
+  install(index: number): void {
+    if (this.installed[index] === 1) return;
+    this.installed[index] = 1;
+    this.nrInstalled++;
+    this.stats.installs++;
+    if (this.reclaimedBefore[index] === 1) this.stats.refaults++;
+  }
+
+  /** The page's memory is given back (shrinker, or process teardown). */
+  uninstall(index: number, byShrinker: boolean): void {
+    if (this.installed[index] !== 1) return;
+    this.installed[index] = 0;
+    this.nrInstalled--;
+    if (byShrinker) {
+      this.reclaimedBefore[index] = 1;
+      this.stats.reclaimed++;
+    }
+  }
+
+  /** `list_lru_add` of this page; false if it was already listed. */
+  lruAdd(index: number): boolean {
+    const ok = this.freelist.add(this.base + index);
+    if (ok) {
+      this.nrLru++;
+      this.stats.lruAdds++;
+    }
+    return ok;
+  }
+
+  /** `list_lru_del` of this page (reuse by an allocation); false if it was not listed. */
+  lruDel(index: number): boolean {
+    const ok = this.freelist.del(this.base + index);
+    if (ok) {
+      this.nrLru--;
+      this.stats.lruReuses++;
+    }
+    return ok;
+  }
+
+  /** Bookkeeping after the walker isolated one of our items (`list_lru_isolate`). */
+  noteIsolated(): void {
+    this.nrLru--;
+  }
+
+  /** Bookkeeping after teardown removed one of our items without counting a reuse. */
+  noteDeleted(): void {
+    this.nrLru--;
+  }
+
+  counts(): PageCounts {
+    return { active: this.nrInstalled - this.nrLru, lru: this.nrLru, free: this.nrPages - this.nrInstalled };
+  }
+
+  /** One character per page: `a` active, `l` on the LRU, `.` free (not installed). */
+  stateString(): string {
+    let s = '';
+    for (let i = 0; i < this.nrPages; i++) {
+      s += this.installed[i] !== 1 ? '.' : this.freelist.isListed(this.base + i) ? 'l' : 'a';
+    }
+    return s;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * One Binder process: its mapping, pages, allocator (C or Rust driver), its mm's state and
+ * the locks the shrinker must try, plus the driver's isolate callback for one of its pages.
+ */
+import { SimLock, type SimTimeNs } from '../mm/locks.js';
+import { BINDER_MAX_MAPPING, pageAlign, PAGE_SIZE } from './constants.js';
+import { CBinderAlloc, type CBuffer } from './cAlloc.js';
+import type { AllocEnv, BlockingLock } from './env.js';
+import type { BinderFreelist, LruListHandle, LruStatus } from './freelist.js';
+import type { CSkipReason, RustSkipReason, SkipReason } from './lockOrder.js';
+import { BinderPages } from './pages.js';
+import { RustBinderAlloc, type RustRange } from './rustAlloc.js';
+import type { BinderTraceEvent } from './trace.js';
+
+export type BinderDriver = 'c' | 'rust';
+
+/** Where the Binder vma stands: mapped, unmapped (munmap), or its address reused by another vma. */
+export type VmaState = 'mapped' | 'unmapped' | 'foreign';
+
+export type BufferHandle = CBuffer | RustRange;
+
+export interface ProcHooks {
+  /** Current simulated time. */
+  now(): SimTimeNs;
+  /** Emits an event of this process's allocator in the current task's context. */
+  emit(event: BinderTraceEvent, depth: number): void;
+  /** Records a blocking wait of `ns` on `lock`. */
+  waited(lock: BlockingLock, ns: SimTimeNs): void;
+}
+
+export interface ProcSpec {
+  readonly name: string;
+  readonly pid: number;
+  /** Bytes requested by mmap (rounded up to a page, clamped to 4 MiB). */
+  readonly mmapBytes: number;
+  readonly driver: BinderDriver;
+}
+
+/** The isolate callback's verdict for one page, with why it was skipped. */
+export type IsolateOutcome =
+  | { readonly status: 'LRU_REMOVED_RETRY' }
+  | { readonly status: 'LRU_SKIP'; readonly reason: SkipReason };
+
+export class BinderProc {
+  readonly name: string;
+  readonly pid: number;
+  readonly driver: BinderDriver;
+  /** `buffer_size` = min(mapping length, 4 MiB). */
+  readonly bufferSize: number;
+  readonly pages: BinderPages;
+  readonly alloc: CBinderAlloc | RustBinderAlloc;
+  /** The mm's mmap lock (an rwsem). */
+  readonly mmapLock: SimLock;
+  /** C: `alloc->lock` (spinlock in 6.12). Rust: the range's `lock` spinlock. */
+  readonly allocLock: SimLock;
+  /** Rust only: the range's `mm_lock` mutex (page install/zap); never held for C. */
+  readonly mmMutex: SimLock;
+  /** `mm_users > 0`: mmget_not_zero succeeds. */
+  mmAlive = true;
+  vma: VmaState = 'mapped';
+  /** Buffers by the name the script gave them. */
+  readonly named = new Map<string, BufferHandle>();
+  /** Page-allocation failures to inject, by page index (testing -ENOMEM). */
+  readonly failPageAlloc = new Set<number>();
+  /** Skips of this process's pages, by reason. */
+  readonly skips = new Map<SkipReason, number>();
+
+  constructor(spec: ProcSpec, base: number, freelist: BinderFreelist, hooks: ProcHooks) {
+    this.name = spec.name;
+    this.pid = spec.pid;
+    this.driver = spec.driver;
+    this.bufferSize = Math.min(pageAlign(spec.mmapBytes), BINDER_MAX_MAPPING);
+    this.pages = new BinderPages(this.bufferSize / PAGE_SIZE, base, freelist);
+    this.mmapLock = new SimLock(`${spec.name}.mmap_lock`, 'rwsem');
+    this.allocLock = new SimLock(`${spec.name}.${spec.driver === 'c' ? 'alloc->lock' : 'range.lock'}`, 'spinlock');
+    this.mmMutex = new SimLock(`${spec.name}.range.mm_lock`, 'mutex');
+    const env: AllocEnv = {
+      pid: spec.pid,
+      mmAlive: () => this.mmAlive,
+      mapped: () => this.vma === 'mapped',
+      acquire: (lock) => {
+        const t = hooks.now();
+        const wait =
+          lock === 'alloc'
+            ? this.allocLock.waitNs(t, 'exclusive')
+            : lock === 'mm_mutex'
+              ? this.mmMutex.waitNs(t, 'exclusive')
+              : this.mmapLock.waitNs(t, lock === 'mmap_read' ? 'read' : 'write');
+        if (wait > 0) hooks.waited(lock, wait);
+      },
+      emit: (e, depth) => hooks.emit(e, depth),
+      pageAllocFails: (i) => this.failPageAlloc.has(i),
+    };
+    this.alloc =
+      spec.driver === 'c' ? new CBinderAlloc(this.bufferSize, this.pages, env) : new RustBinderAlloc(this.bufferSize, this.pages, env);
+  }
+
+  private skip(reason: SkipReason): IsolateOutcome {
+    this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
+    return { status: 'LRU_SKIP', reason };
+  }
+
+  /**
+   * The shrinker's isolate callback for page `index` of this process, called with the lru
+   * lock held. Tries the locks in the driver's order (see lockOrder.ts); on success unmaps and
+   * frees the page and answers LRU_REMOVED_RETRY (the lru lock was dropped and retaken).
+   */
+  isolate(index: number, list: LruListHandle, t: SimTimeNs, emit: (e: BinderTraceEvent, depth: number) => void): IsolateOutcome {
+    return this.driver === 'c' ? this.isolateC(index, list, t, emit) : this.isolateRust(index, list, t);
+  }
+
+  private isolateC(
+    index: number,
+    list: LruListHandle,
+    t: SimTimeNs,
+    emit: (e: BinderTraceEvent, depth: number) => void,
+  ): IsolateOutcome {
+    const reason = this.firstCSkip(index, t);
+    if (reason) return this.skip(reason);
+    // Under the lru lock and alloc->lock: clear the kernel mapping of the page.
+    emit({ name: 'binder_unmap_kernel_start', proc: this.pid, pageIndex: index }, 2);
+    this.pages.uninstall(index, true);
+    emit({ name: 'binder_unmap_kernel_end', proc: this.pid, pageIndex: index }, 2);
+    list.isolate(this.pages.item(index));
+    this.pages.noteIsolated();
+    // alloc->lock and the lru lock are dropped here; only the mmap read lock remains.
+    if (this.vma === 'mapped') {
+      emit({ name: 'binder_unmap_user_start', proc: this.pid, pageIndex: index }, 0);
+      emit({ name: 'binder_unmap_user_end', proc: this.pid, pageIndex: index }, 0);
+    }
+    return { status: 'LRU_REMOVED_RETRY' };
+  }
+
+  /** The C callback's checks in the kernel's order; the first that fails names the skip. */
+  private firstCSkip(index: number, t: SimTimeNs): CSkipReason | undefined {
+    if (!this.mmAlive) return 'mm_dead';
+    if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
+    if (!this.allocLock.tryLock(t).ok) return 'alloc_lock';
+    if (!this.pages.isInstalled(index)) return 'page_freed';
+    // vma_lookup found a vma at the address, but not ours.
+    if (this.vma === 'foreign') return 'invalid_vma';
+    return undefined;
+  }
+
+  private isolateRust(index: number, list: LruListHandle, t: SimTimeNs): IsolateOutcome {
+    const reason = this.firstRustSkip(t);
+    if (reason) return this.skip(reason);
+    list.isolate(this.pages.item(index));
+    this.pages.noteIsolated();
+    this.pages.uninstall(index, true);
+    // The zap happens only if the vma at the address is still ours (check_vma); no tracepoints.
+    return { status: 'LRU_REMOVED_RETRY' };
+  }
+
+  private firstRustSkip(t: SimTimeNs): RustSkipReason | undefined {
+    if (!this.mmAlive) return 'mm_dead';
+    if (!this.mmMutex.tryLock(t).ok) return 'mm_mutex';
+    if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
+    if (!this.allocLock.tryLock(t).ok) return 'range_lock';
+    return undefined;
+  }
+}
+
+/** The LRU status an outcome stands for (what the walker sees). */
+export const lruStatusOf = (o: IsolateOutcome): LruStatus => o.status;

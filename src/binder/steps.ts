@@ -1,0 +1,257 @@
+/**
+ * Binder's script steps: building a system from the scenario's `binder:` section, applying one
+ * step at a simulated time, and the snapshot JSON.
+ *
+ * Every failure of a step is a value (`{ ok: false, error, reason }`) with the kernel's errno
+ * and log reason; the run goes on. Only malformed input (unknown fields, bad sizes) is a
+ * `UserError`, and the scenario loader meets it before the run starts.
+ */
+import type { SimTimeNs } from '../mm/locks.js';
+import { assertNever } from '../mm/shrinker/types.js';
+import { UserError } from '../util/errors.js';
+import { CBuffer } from './cAlloc.js';
+import type { BinderErrno } from './env.js';
+import type { SkipReason } from './lockOrder.js';
+import type { BinderProc, BufferHandle } from './proc.js';
+import { RustRange } from './rustAlloc.js';
+import {
+  binderConfigSchema,
+  binderStepSchema,
+  type BinderConfigInput,
+  type BinderStep,
+} from './schema.js';
+import { BinderSystem, type BinderSystemOptions, type TaskRef } from './system.js';
+
+export type StepOutcome =
+  | { readonly ok: true; readonly detail?: Readonly<Record<string, unknown>> }
+  | { readonly ok: false; readonly error: BinderErrno | 'EBUSY'; readonly reason: string };
+
+export interface BinderBufferSnapshot {
+  readonly name: string | null;
+  readonly offset: number;
+  readonly size: number;
+  readonly free: boolean;
+}
+
+export interface BinderProcSnapshot {
+  readonly name: string;
+  readonly pages: string;
+  readonly buffers: BinderBufferSnapshot[];
+  readonly counts: { active: number; lru: number; free: number };
+}
+
+export interface BinderSnapshot {
+  readonly procs: BinderProcSnapshot[];
+}
+
+/** One line of a zod issue list: `path: message`. */
+function issueLine(where: string, e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const i = e.issues[0];
+  const path = i && i.path.length ? `${where}.${i.path.map(String).join('.')}` : where;
+  return `${path}: ${i ? i.message : 'invalid'}`;
+}
+
+/** Validates a `binder:` section; throws a one-line UserError naming the field. */
+export function parseBinderConfig(raw: unknown, where = 'binder') {
+  const r = binderConfigSchema.safeParse(raw);
+  if (!r.success) throw new UserError(issueLine(where, r.error));
+  return r.data;
+}
+
+/** Validates one step object of the YAML shape; throws a one-line UserError naming the field. */
+export function parseBinderStep(raw: unknown, where = 'script[]'): BinderStep {
+  const r = binderStepSchema.safeParse(raw);
+  if (!r.success) throw new UserError(issueLine(where, r.error));
+  return r.data;
+}
+
+/** Builds the system of a scenario's `binder:` section (validated here if not already). */
+export function createBinderSystem(
+  config: BinderConfigInput,
+  opts: Omit<BinderSystemOptions, 'procs'> = {},
+): BinderSystem {
+  const c = parseBinderConfig(config);
+  return new BinderSystem({
+    ...opts,
+    procs: c.procs.map((p, i) => ({ name: p.name, pid: p.pid ?? 100 + 2 * i, mmapBytes: p.mmap, driver: p.driver })),
+  });
+}
+
+const err = (error: BinderErrno | 'EBUSY', reason: string): StepOutcome => ({ ok: false, error, reason });
+
+function taskOf(system: BinderSystem, p: BinderProc, t?: { comm: string; pid: number; cpu: number }): TaskRef {
+  return t ?? system.procTask(p);
+}
+
+/** Which step key a parsed step has. */
+export function binderStepKey(step: BinderStep): string {
+  return Object.keys(step)[0] as string;
+}
+
+/**
+ * Applies one Binder step at simulated time `now` (ns). Returns the outcome as a value; the
+ * snapshot step's detail carries `{ label, binder }`.
+ */
+export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTimeNs): StepOutcome {
+  system.setNow(now);
+  if ('alloc' in s) {
+    const a = s.alloc;
+    const p = system.proc(a.proc);
+    if (!p) return err('EINVAL', `no binder process named "${a.proc}"`);
+    const prior = p.named.get(a.buffer);
+    if (prior && isLive(p, prior)) {
+      return err('EBUSY', `buffer "${a.buffer}" is still allocated`);
+    }
+    return system.withTask(taskOf(system, p, a.task), () => {
+      const r = p.alloc.newBuf({ dataSize: a.data, offsetsSize: a.offsets ?? 0n, extraSize: a.extra ?? 0n, isAsync: a.oneway });
+      if (!r.ok) return err(r.error, r.reason);
+      p.named.set(a.buffer, r.buffer);
+      if (p.driver === 'c') {
+        system.emit(
+          {
+            name: 'binder_transaction_alloc_buf',
+            transaction: system.nextTransactionId++,
+            dataSize: a.data,
+            offsetsSize: a.offsets ?? 0n,
+            extraSize: a.extra ?? 0n,
+          },
+          0,
+        );
+      }
+      return { ok: true, detail: { offset: r.buffer instanceof CBuffer ? r.buffer.start : r.buffer.offset, size: r.size } };
+    });
+  }
+  if ('free' in s) {
+    const f = s.free;
+    const p = system.proc(f.proc);
+    if (!p) return err('EINVAL', `no binder process named "${f.proc}"`);
+    const b = p.named.get(f.buffer);
+    // BC_FREE_BUFFER of an unknown pointer: binder logs "no match" and ignores it.
+    if (!b || !isLive(p, b)) return err('ENOENT', `no allocated buffer named "${f.buffer}"`);
+    system.withTask(taskOf(system, p, f.task), () => freeHandle(p, b));
+    p.named.delete(f.buffer);
+    return { ok: true };
+  }
+  if ('lock' in s) {
+    const l = s.lock;
+    const p = system.proc(l.proc);
+    if (!p) return err('EINVAL', `no binder process named "${l.proc}"`);
+    const task = l.task ?? `${l.lock}-holder`;
+    switch (l.lock) {
+      case 'mmap':
+        p.mmapLock.hold(task, l.mode ?? 'write', now, l.hold);
+        break;
+      case 'alloc':
+        p.allocLock.hold(task, 'exclusive', now, l.hold);
+        break;
+      case 'mm_mutex':
+        if (p.driver !== 'rust') return err('EINVAL', 'mm_mutex exists only in the Rust driver');
+        p.mmMutex.hold(task, 'exclusive', now, l.hold);
+        break;
+      default:
+        return assertNever(l.lock);
+    }
+    return { ok: true };
+  }
+  if ('shrink' in s) {
+    const before = { ...system.skipsByReason() };
+    if (s.shrink.nr === 'all') {
+      const r = system.shrinkAll(s.shrink.driver);
+      return { ok: true, detail: { freed: r.freed, walks: r.walks, skipped: skipDelta(before, system.skipsByReason()) } };
+    }
+    const freed = system.shrinkWalk(s.shrink.nr, s.shrink.driver);
+    return { ok: true, detail: { freed, skipped: skipDelta(before, system.skipsByReason()) } };
+  }
+  if ('drop_caches' in s) {
+    const r = system.dropCaches();
+    return { ok: true, detail: { freed: r.freed, passes: r.passes } };
+  }
+  if ('debugfs_scan' in s) {
+    const d = s.debugfs_scan;
+    const sh = findShrinker(system, d.shrinker);
+    if (!sh) return err('ENOENT', `no shrinker named "${d.shrinker}"`);
+    // shrinker_debugfs_scan_write: nid must be a possible node; the scan is called once, directly.
+    if (d.nid >= system.nrNodes) return err('EINVAL', `nid ${d.nid} is not a node`);
+    const freed = system.withTask(system.reclaimTask, () => sh.scanObjects(d.nr));
+    return { ok: true, detail: { freed } };
+  }
+  if ('snapshot' in s) {
+    return { ok: true, detail: { label: s.snapshot.label, binder: binderSnapshot(system) } };
+  }
+  if ('mm_exit' in s || 'munmap' in s || 'remap_foreign' in s || 'release' in s) {
+    const name = 'mm_exit' in s ? s.mm_exit.proc : 'munmap' in s ? s.munmap.proc : 'remap_foreign' in s ? s.remap_foreign.proc : s.release.proc;
+    const p = system.proc(name);
+    if (!p) return err('EINVAL', `no binder process named "${name}"`);
+    if ('mm_exit' in s) {
+      p.mmAlive = false;
+      p.vma = 'unmapped';
+    } else if ('munmap' in s) p.vma = 'unmapped';
+    else if ('remap_foreign' in s) p.vma = 'foreign';
+    else {
+      const r = system.withTask(system.procTask(p), () => p.alloc.release());
+      p.named.clear();
+      p.mmAlive = false;
+      p.vma = 'unmapped';
+      return { ok: true, detail: r };
+    }
+    return { ok: true };
+  }
+  if ('fail_page_alloc' in s) {
+    const p = system.proc(s.fail_page_alloc.proc);
+    if (!p) return err('EINVAL', `no binder process named "${s.fail_page_alloc.proc}"`);
+    p.failPageAlloc.add(s.fail_page_alloc.page);
+    return { ok: true };
+  }
+  return assertNever(s);
+}
+
+function isLive(p: BinderProc, b: BufferHandle): boolean {
+  return b instanceof CBuffer ? p.driver === 'c' && (p.alloc as { isAllocated(x: CBuffer): boolean }).isAllocated(b) : p.driver === 'rust' && (p.alloc as { isAllocated(x: RustRange): boolean }).isAllocated(b);
+}
+
+function freeHandle(p: BinderProc, b: BufferHandle): void {
+  if (b instanceof CBuffer) (p.alloc as { freeBuf(x: CBuffer): void }).freeBuf(b);
+  else (p.alloc as { freeBuf(x: RustRange): void }).freeBuf(b);
+}
+
+function skipDelta(
+  before: Partial<Record<SkipReason, number>>,
+  after: Partial<Record<SkipReason, number>>,
+): Partial<Record<SkipReason, number>> {
+  const out: Partial<Record<SkipReason, number>> = {};
+  for (const [k, v] of Object.entries(after) as [SkipReason, number][]) {
+    const d = v - (before[k] ?? 0);
+    if (d > 0) out[k] = d;
+  }
+  return out;
+}
+
+/** `android-binder` or its debugfs directory name `android-binder-<n>` (n = registration order). */
+function findShrinker(system: BinderSystem, name: string) {
+  const m = /^android-binder(?:-(\d+))?$/.exec(name);
+  if (!m) return undefined;
+  return m[1] === undefined ? system.shrinkers[0] : system.shrinkers[Number(m[1])];
+}
+
+/** The `binder` part of a snapshot: per process, pages, buffers (by offset) and counts. */
+export function binderSnapshot(system: BinderSystem): BinderSnapshot {
+  return {
+    procs: system.procs.map((p) => {
+      const names = new Map<number, string>();
+      for (const [n, b] of p.named) {
+        if (isLive(p, b)) names.set(b instanceof CBuffer ? b.start : b.offset, n);
+      }
+      return {
+        name: p.name,
+        pages: p.pages.stateString(),
+        buffers: p.alloc.buffers().map((b) => ({
+          name: b.free ? null : (names.get(b.offset) ?? null),
+          offset: b.offset,
+          size: b.size,
+          free: b.free,
+        })),
+        counts: p.pages.counts(),
+      };
+    }),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Simulated kernel locks, held by simulated tasks for simulated durations.
+ *
+ * Why: a shrinker's trylock fails only because some task holds the lock at that moment. The
+ * scenario says who holds what and for how long (`lock: {proc, lock, hold}`), so contention
+ * is a consequence of the scenario, never a coin flip inside the callback. A lock here is a
+ * set of holds `[fromNs, untilNs)`; a trylock at time t fails when a conflicting hold covers t.
+ *
+ * Model steps themselves are instantaneous: when the model needs a lock that a scripted task
+ * holds (an allocation meeting a held alloc lock), it waits until the hold ends; the wait is
+ * reported, the state change is applied at once.
+ */
+
+/** Simulated time in nanoseconds. */
+export type SimTimeNs = number;
+
+/** A source of the current simulated time (the run loop owns the real one). */
+export interface SimClock {
+  nowNs(): SimTimeNs;
+}
+
+/** A clock a caller moves by hand (tests, and the Binder steps' `advance`). */
+export class ManualClock implements SimClock {
+  constructor(private t: SimTimeNs = 0) {}
+  nowNs(): SimTimeNs {
+    return this.t;
+  }
+  /** Moves time forward; refuses to go backwards (determinism: time is monotonic). */
+  advance(byNs: SimTimeNs): SimTimeNs {
+    if (!(byNs >= 0)) throw new RangeError(`clock: cannot advance by ${byNs} ns`);
+    this.t += byNs;
+    return this.t;
+  }
+  set(t: SimTimeNs): void {
+    if (t < this.t) throw new RangeError(`clock: time ${t} is before ${this.t}`);
+    this.t = t;
+  }
+}
+
+/** What kind of kernel lock this is; decides which holds conflict. */
+export type LockKind = 'spinlock' | 'mutex' | 'rwsem';
+/** `read`/`write` for an rwsem; `exclusive` for a spinlock or mutex. */
+export type HoldMode = 'read' | 'write' | 'exclusive';
+
+export interface LockHold {
+  readonly task: string;
+  readonly mode: HoldMode;
+  readonly fromNs: SimTimeNs;
+  readonly untilNs: SimTimeNs;
+}
+
+/** Result of a trylock: contention is a value, never an exception. */
+export type TryLockResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly heldBy: LockHold };
+
+export class SimLock {
+  private holds: LockHold[] = [];
+  /** Trylock attempts that failed, for reports. */
+  contended = 0;
+
+  constructor(
+    readonly name: string,
+    readonly kind: LockKind,
+  ) {}
+
+  /** Records that `task` holds the lock in `mode` from `fromNs` for `durationNs`. */
+  hold(task: string, mode: HoldMode, fromNs: SimTimeNs, durationNs: SimTimeNs): LockHold {
+    if (this.kind === 'rwsem' ? mode === 'exclusive' : mode !== 'exclusive') {
+      throw new RangeError(`${this.name}: a ${this.kind} cannot be held in ${mode} mode`);
+    }
+    if (!(durationNs >= 0)) throw new RangeError(`${this.name}: bad hold duration ${durationNs}`);
+    const h: LockHold = { task, mode, fromNs, untilNs: fromNs + durationNs };
+    this.holds.push(h);
+    return h;
+  }
+
+  /** Holds active at `t` (a hold covers `[fromNs, untilNs)`). */
+  activeAt(t: SimTimeNs): LockHold[] {
+    this.prune(t);
+    return this.holds.filter((h) => h.fromNs <= t && t < h.untilNs);
+  }
+
+  /** Drops holds that ended before `t` (they can never conflict again). */
+  private prune(t: SimTimeNs): void {
+    if (this.holds.length > 0 && this.holds.some((h) => h.untilNs <= t)) {
+      this.holds = this.holds.filter((h) => h.untilNs > t);
+    }
+  }
+
+  private conflicting(t: SimTimeNs, mode: HoldMode): LockHold | undefined {
+    return this.activeAt(t).find((h) => !(mode === 'read' && h.mode === 'read'));
+  }
+
+  /** `spin_trylock` / `mutex_trylock` / `down_write_trylock`. */
+  tryLock(t: SimTimeNs): TryLockResult {
+    return this.attempt(t, this.kind === 'rwsem' ? 'write' : 'exclusive');
+  }
+
+  /** `down_read_trylock` (`mmap_read_trylock`): fails only against a writer. */
+  tryRead(t: SimTimeNs): TryLockResult {
+    if (this.kind !== 'rwsem') throw new RangeError(`${this.name}: read trylock on a ${this.kind}`);
+    return this.attempt(t, 'read');
+  }
+
+  private attempt(t: SimTimeNs, mode: HoldMode): TryLockResult {
+    const c = this.conflicting(t, mode);
+    if (c === undefined) return { ok: true };
+    this.contended++;
+    return { ok: false, heldBy: c };
+  }
+
+  /**
+   * How long a blocking acquisition at `t` in `mode` would wait: until every conflicting
+   * hold has ended (holds that start later do not delay it).
+   */
+  waitNs(t: SimTimeNs, mode: HoldMode): SimTimeNs {
+    let until = t;
+    for (const h of this.activeAt(t)) {
+      if (mode === 'read' && h.mode === 'read') continue;
+      if (h.untilNs > until) until = h.untilNs;
+    }
+    return until - t;
+  }
+}

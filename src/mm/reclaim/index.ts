@@ -1,0 +1,28 @@
+/** The reclaim engine: memory model, watermarks, and every path that calls shrink_slab. */
+export { PAGE_SIZE, SWAP_CLUSTER_MAX, MIN_LRU_BATCH, NODE_RECLAIM_PRIORITY, MAX_RECLAIM_RETRIES } from './constants.js';
+export { defaultMinFreeKbytes, zoneWatermarks, DEFAULT_WATERMARK_SCALE_FACTOR, type Watermarks } from './watermarks.js';
+export { NodeMemory, type MemoryModel, type NodeMemoryInit, type PageOwner } from './nodeMemory.js';
+export {
+  RECLAIM_PATHS,
+  isRootReclaim,
+  newScanControl,
+  type GfpScope,
+  type ReclaimDeps,
+  type ReclaimObserver,
+  type ReclaimPath,
+  type ScanControl,
+  type ShrinkSlabCall,
+  type ShrinkSlabFn,
+  type ShrinkSlabOutcome,
+  type TaskRef,
+} from './scanControl.js';
+export { flsLong, mglruInitialPriority } from './mglru.js';
+export { shrinkLruvec, inactiveReclaimable } from './shrinkLruvec.js';
+export { shrinkNode, flushReclaimState } from './shrinkNode.js';
+export { doTryToFreePages } from './doTryToFreePages.js';
+export { tryToFreePages } from './directReclaim.js';
+export { Kswapd, balancePgdat, kswapdTask, type KswapdRun } from './kswapd.js';
+export { memoryReclaim, tryToFreeMemCgroupPages, memcgReclaimGfp, type MemoryReclaimResult } from './proactive.js';
+export { dropCaches, DROP_CACHES_TASK, type DropCachesMode, type DropCachesResult } from './dropCaches.js';
+export { nodeReclaim } from './nodeReclaim.js';
+export { allocPages, type AllocEnv, type AllocResult } from './allocator.js';

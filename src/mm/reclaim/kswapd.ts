@@ -1,0 +1,109 @@
+/**
+ * kswapd: `balance_pgdat()` for order 0, one per node.
+ *
+ * Step 1: `priority = DEF_PRIORITY`; each iteration first checks `pgdat_balanced` (free ≥ high
+ *         watermark) and stops there.
+ * Step 2: `kswapd_shrink_node`: `nr_to_reclaim = max(high_wmark, SWAP_CLUSTER_MAX)`, one
+ *         shrink_node with GFP_KERNEL; `raise_priority` is cleared when the pass scanned at
+ *         least `nr_to_reclaim` LRU pages.
+ * Step 3: lower the priority if `raise_priority` is still set or the pass reclaimed nothing;
+ *         loop while `priority >= 1`. So kswapd never calls the shrinkers at priority 0.
+ * Step 4: a run that reclaimed nothing counts a failure; after MAX_RECLAIM_RETRIES failures
+ *         kswapd is no longer woken until a later reclaim succeeds (`kswapd_failures`).
+ * Under MGLRU on 6.12 the first pass's shrink_node lowers the priority (set_initial_priority)
+ * and the loop continues from there.
+ */
+import { GFP_KERNEL } from '../gfp.js';
+import { DEF_PRIORITY } from '../shrinker/types.js';
+import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
+import type { MemoryModel, NodeMemory } from './nodeMemory.js';
+import { newScanControl, type ReclaimDeps, type TaskRef } from './scanControl.js';
+import { shrinkNode } from './shrinkNode.js';
+
+export interface KswapdRun {
+  readonly nrReclaimed: number;
+  /** Priorities of the shrink_node passes, in order. */
+  readonly priorities: readonly number[];
+  readonly balanced: boolean;
+}
+
+/** The `kswapd<nid>` task: comm as the kernel names the thread. */
+export function kswapdTask(nid: number, pid: number, cpu = 0): TaskRef {
+  return { comm: `kswapd${nid}`, pid, cpu, nid, scope: 'none' };
+}
+
+export function balancePgdat(mem: MemoryModel, node: NodeMemory, task: TaskRef, deps: ReclaimDeps): KswapdRun {
+  const sc = newScanControl({
+    path: 'kswapd',
+    task,
+    nrToReclaim: 0,
+    gfpMask: GFP_KERNEL,
+    priority: DEF_PRIORITY,
+    targetMemcg: null,
+    maySwap: true,
+    proactive: false,
+  });
+  const priorities: number[] = [];
+  let balanced = false;
+  do {
+    if (node.balanced()) {
+      balanced = true;
+      break;
+    }
+    let raisePriority = true;
+    const before = sc.nrReclaimed;
+    sc.nrScanned = 0;
+    sc.nrToReclaim = Math.max(node.wmark.high, SWAP_CLUSTER_MAX);
+    shrinkNode(mem, node, sc, deps);
+    priorities.push(sc.priority);
+    if (sc.nrScanned >= sc.nrToReclaim) raisePriority = false;
+    if (raisePriority || sc.nrReclaimed - before === 0) sc.priority--;
+  } while (sc.priority >= 1);
+  if (!balanced) balanced = node.balanced();
+  return { nrReclaimed: sc.nrReclaimed, priorities, balanced };
+}
+
+/** Per-node kswapd state: woken below the low watermark, gives up after repeated failures. */
+export class Kswapd {
+  failures = 0;
+  /** A wakeup is pending (the run loop schedules one balance_pgdat for it). */
+  pending = false;
+  wakeups = 0;
+  runs = 0;
+
+  constructor(
+    readonly node: NodeMemory,
+    readonly task: TaskRef,
+  ) {}
+
+  /**
+   * `wakeup_kswapd`: ignored while hopeless or when the node stays balanced. `pendingPages` is
+   * the allocation that triggered the wakeup: the model allocates in chunks, so balance is
+   * judged as if the chunk were already taken (the kernel sees it page by page).
+   * Returns true if woken.
+   */
+  wake(pendingPages = 0): boolean {
+    if (this.pending) return false;
+    if (this.failures >= MAX_RECLAIM_RETRIES) return false;
+    if (this.node.free - pendingPages >= this.node.wmark.high) return false;
+    this.pending = true;
+    this.wakeups++;
+    return true;
+  }
+
+  run(mem: MemoryModel, deps: ReclaimDeps): KswapdRun {
+    this.pending = false;
+    this.runs++;
+    deps.observer?.onBegin?.('kswapd', this.task, GFP_KERNEL, this.node.nid);
+    const r = balancePgdat(mem, this.node, this.task, deps);
+    if (r.nrReclaimed === 0 && !r.balanced) this.failures++;
+    else if (r.nrReclaimed > 0) this.failures = 0;
+    deps.observer?.onEnd?.('kswapd', this.task, r.nrReclaimed, this.node.nid);
+    return r;
+  }
+
+  /** Direct reclaim that made progress resets kswapd's failure count (as the allocator does). */
+  resetFailures(): void {
+    this.failures = 0;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * `struct scan_control` and the boundary between the reclaim engine and the shrinker core.
+ *
+ * The engine never calls shrinkers itself: every pass goes through an injected
+ * {@link ShrinkSlabFn}, the `shrink_slab(gfp_mask, nid, memcg, priority)` of
+ * src/mm/shrinker/ wrapped by the run loop (which adds the task for the trace and measures
+ * the pages the shrinkers gave back). That keeps the engine testable by recording the exact
+ * (priority, gfp) sequence each path produces.
+ */
+import type { GfpMask } from '../gfp.js';
+import type { KernelProfile, MemcgRef } from '../shrinker/types.js';
+
+/** Who reclaims. `node` is node_reclaim (zone_reclaim_mode). */
+export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'node' | 'drop_caches';
+
+export const RECLAIM_PATHS: readonly ReclaimPath[] = ['kswapd', 'direct', 'proactive', 'node', 'drop_caches'];
+
+/** `memalloc_nofs_save()` / `memalloc_noio_save()` scope of a task. */
+export type GfpScope = 'none' | 'nofs' | 'noio';
+
+/** The task that runs a reclaim path (the trace's comm-pid and CPU). */
+export interface TaskRef {
+  readonly comm: string;
+  readonly pid: number;
+  readonly cpu: number;
+  /** Home node: direct reclaim walks the zonelist starting here. */
+  readonly nid?: number;
+  readonly scope?: GfpScope;
+}
+
+/** One `shrink_slab()` call, with who made it. */
+export interface ShrinkSlabCall {
+  readonly path: ReclaimPath;
+  readonly task: TaskRef;
+  readonly gfpMask: GfpMask;
+  readonly nid: number;
+  readonly memcg: MemcgRef | null;
+  readonly priority: number;
+}
+
+export interface ShrinkSlabOutcome {
+  /** Objects freed (shrink_slab's return value; never counted as pages). */
+  readonly freed: bigint;
+  /**
+   * Pages the shrinkers handed back to the page allocator during the call (slab pages,
+   * Binder pages): what `mm_account_reclaimed_pages()` adds to `reclaim_state`.
+   */
+  readonly slabPagesFreed: number;
+}
+
+export type ShrinkSlabFn = (call: ShrinkSlabCall) => ShrinkSlabOutcome;
+
+/** Observation hooks for statistics and the vmscan tracepoints; all optional. */
+export interface ReclaimObserver {
+  /** One `shrink_node()` (a pass over one node at one priority). */
+  onShrinkNode?(path: ReclaimPath, task: TaskRef, nid: number, priority: number): void;
+  /** The LRU part of a pass: pages reclaimed from page cache and anon. */
+  onLru?(path: ReclaimPath, nid: number, priority: number, gfpMask: GfpMask, reclaimedFile: number, reclaimedAnon: number): void;
+  /** Start of a reclaim run (direct/memcg reclaim begin, kswapd wake). */
+  onBegin?(path: ReclaimPath, task: TaskRef, gfpMask: GfpMask, nid: number): void;
+  /** End of a reclaim run with the pages it reclaimed (what *_reclaim_end prints). */
+  onEnd?(path: ReclaimPath, task: TaskRef, nrReclaimed: number, nid: number): void;
+}
+
+export interface ReclaimDeps {
+  readonly profile: KernelProfile;
+  /** Multi-gen LRU on (`lru_gen_enabled()`): selects MGLRU's initial priority on 6.12. */
+  readonly mglru: boolean;
+  readonly shrinkSlab: ShrinkSlabFn;
+  /**
+   * `mem_cgroup_iter` pre-order walk from `target` (null: the root / global reclaim).
+   * With memcg disabled, `[null]`.
+   */
+  memcgWalk(target: MemcgRef | null): readonly (MemcgRef | null)[];
+  readonly observer?: ReclaimObserver;
+}
+
+/** `struct scan_control`, the fields this model uses. */
+export interface ScanControl {
+  readonly path: ReclaimPath;
+  readonly task: TaskRef;
+  nrToReclaim: number;
+  readonly gfpMask: GfpMask;
+  priority: number;
+  nrReclaimed: number;
+  /** LRU pages scanned in the current pass (slab scanning never counts here). */
+  nrScanned: number;
+  /** null: global reclaim. */
+  readonly targetMemcg: MemcgRef | null;
+  readonly maySwap: boolean;
+  readonly proactive: boolean;
+  /** 6.10+: after a failed partial walk, retry walking every memcg. */
+  memcgFullWalk: boolean;
+  /** `current->reclaim_state->reclaimed`: pages freed by shrinkers, not yet flushed. */
+  reclaimState: number;
+}
+
+/** `root_reclaim(sc)`: global reclaim or reclaim targeted at the root cgroup. */
+export const isRootReclaim = (sc: ScanControl): boolean => sc.targetMemcg === null || sc.targetMemcg.isRoot;
+
+export function newScanControl(
+  init: Pick<ScanControl, 'path' | 'task' | 'nrToReclaim' | 'gfpMask' | 'priority' | 'targetMemcg' | 'maySwap' | 'proactive'>,
+): ScanControl {
+  return { ...init, nrReclaimed: 0, nrScanned: 0, memcgFullWalk: false, reclaimState: 0 };
+}

@@ -1,0 +1,207 @@
+/**
+ * `RunResult`: everything one run produced, as the run loop (src/sim/run.ts) fills it and the
+ * renderers (summary, JSON, CSV, baseline) read it. The renderers are pure functions of this
+ * record.
+ *
+ * The JSON file is this record minus `series` and `traceText` (which go to `--csv` and
+ * `--trace`), with bigints written by the rule in json.ts: a JSON number when it is a safe
+ * integer, else a decimal string. Its layout is an ABI: fields are only ever added; a rename
+ * or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
+ */
+import type { KernelProfile } from '../mm/shrinker/types.js';
+import type { SimTimeNs, StepName } from '../scenario/types.js';
+
+/** Version of the JSON layout (`schemaVersion`). */
+export const RESULT_SCHEMA_VERSION = 1;
+
+export interface ToolInfo {
+  readonly name: 'shrinksim';
+  readonly version: string;
+}
+
+export interface ScenarioInfo {
+  readonly name: string;
+  /** The file as the user named it; absent for a scenario built in code. */
+  readonly file?: string;
+  /**
+   * `sha256:<hex>` of the canonical JSON of the resolved scenario without its seed
+   * (`scenarioHash` in src/scenario/hash.ts): the seed is its own field, so one scenario
+   * run with two seeds keeps one hash.
+   */
+  readonly hash: string;
+}
+
+/** Per shrinker (Binder's own included, as `android-binder`), in registration order. */
+export interface ShrinkerStats {
+  readonly name: string;
+  /** `%pS` text, as trace lines show it. */
+  readonly symbol: string;
+  readonly seeks: number;
+  readonly batch: number;
+  readonly numaAware: boolean;
+  readonly memcgAware: boolean;
+  /** count_objects calls (each do_shrink_slab counts once, plus debugfs reads). */
+  readonly countCalls: number;
+  /** do_shrink_slab calls whose count was 0 or SHRINK_EMPTY (no tracepoint). */
+  readonly countSkips: number;
+  /** scan_objects calls, a final STOP call included. */
+  readonly scanCalls: number;
+  /** Σ nr_scanned (non-STOP calls). */
+  readonly scanned: bigint;
+  readonly freed: bigint;
+  /** scan calls that returned SHRINK_STOP. */
+  readonly stops: number;
+  /** Σ of every nr_deferred slot (all nodes and memcgs) at the end. */
+  readonly deferredEnd: bigint;
+  /** Largest value any of its deferred slots held (after an add-back). */
+  readonly deferredMax: bigint;
+  /** count_objects answer at the end (sum over nodes/memcgs). */
+  readonly countEnd: bigint;
+}
+
+/** Binder page states per process, as debugfs `binder/state` prints `pages: a:l:f`. */
+export interface BinderPageCounts {
+  readonly active: number;
+  readonly lru: number;
+  readonly free: number;
+}
+
+export interface BinderProcStats {
+  readonly name: string;
+  readonly driver: 'c' | 'rust';
+  /** At the end of the run. */
+  readonly pages: BinderPageCounts;
+  /** Most pages ever installed at once (`pages_high`). */
+  readonly highWatermark: number;
+  /** Page installs of pages that reclaim had freed before ("refaults"). */
+  readonly refaults: number;
+  /** Buffers allocated successfully. */
+  readonly allocations: number;
+  /** Allocation failures by the kernel's reason (e.g. `ENOSPC`, `ENOSPC_ASYNC`, `ESRCH`). */
+  readonly allocFailures: Readonly<Record<string, number>>;
+  /** The process died during the run. */
+  readonly dead: boolean;
+}
+
+export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'drop_caches' | 'node' | 'shrink_slab' | 'debugfs';
+
+/** shrink_slab passes grouped by (path, priority, gfp). */
+export interface ReclaimPassRow {
+  readonly path: ReclaimPath;
+  readonly priority: number;
+  /** `show_gfp_flags` text of the mask the shrinkers saw. */
+  readonly gfp: string;
+  /** shrink_slab() calls (one per node/memcg walk). */
+  readonly passes: number;
+  /** Pages reclaimed by those passes (page cache + anon + credited slab pages). */
+  readonly reclaimedPages: number;
+  /** Objects the shrinkers freed in those passes. */
+  readonly slabFreed: bigint;
+}
+
+export interface MemoryStats {
+  readonly totalPages: number;
+  /** Watermarks in pages, summed over nodes. */
+  readonly watermarks: { readonly min: number; readonly low: number; readonly high: number };
+  /** Pool sizes at the end. */
+  readonly end: { readonly free: number; readonly pageCache: number; readonly anon: number };
+  /** Lowest free pages seen. */
+  readonly minFree: number;
+  readonly kswapdWakeups: number;
+  /** Allocations that entered direct reclaim. */
+  readonly directReclaims: number;
+  /** Allocations that failed after reclaim (the OOM killer would be next). */
+  readonly allocFailures: number;
+  /** Pages reclaimed per pool over the run. */
+  readonly reclaimed: { readonly pageCache: number; readonly anon: number; readonly slab: number };
+}
+
+/** What one script step did. Errors are data: the run goes on. */
+export type StepOutcome =
+  | {
+      readonly index: number;
+      readonly kind: StepName;
+      readonly timeNs: SimTimeNs;
+      readonly ok: true;
+      /** Step-specific numbers (e.g. `freed`, `count`, `reclaimed`). */
+      readonly detail?: Readonly<Record<string, number | string | bigint>>;
+    }
+  | {
+      readonly index: number;
+      readonly kind: StepName;
+      readonly timeNs: SimTimeNs;
+      readonly ok: false;
+      /** Kernel-style name: `ENOSPC`, `EINVAL`, `ENOENT`, … */
+      readonly error: string;
+      readonly message: string;
+    };
+
+/** Issue 3's snapshot shape (exact). */
+export interface BinderBufferSnap {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly free: boolean;
+}
+
+export interface BinderProcSnap {
+  readonly name: string;
+  /** One character per page: `a` active, `l` on the LRU, `.` not installed. */
+  readonly pages: string;
+  /** Sorted by offset. */
+  readonly buffers: readonly BinderBufferSnap[];
+  readonly counts: BinderPageCounts;
+}
+
+export interface Snapshot {
+  readonly label: string;
+  readonly binder: { readonly procs: readonly BinderProcSnap[] };
+}
+
+/** One time-series sample (CSV row). `shrinkers` is aligned with `RunResult.shrinkers`. */
+export interface Sample {
+  readonly timeNs: SimTimeNs;
+  readonly freePages: number;
+  readonly pageCache: number;
+  readonly anon: number;
+  /** Σ over Binder processes. */
+  readonly binder: BinderPageCounts;
+  readonly shrinkers: readonly { readonly count: bigint; readonly deferred: bigint }[];
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  readonly tool: ToolInfo;
+  readonly scenario: ScenarioInfo;
+  readonly seed: number;
+  readonly kernel: KernelProfile;
+  /** Simulated time at the end of the run. */
+  readonly simulatedNs: SimTimeNs;
+  readonly shrinkers: readonly ShrinkerStats[];
+  readonly binder: { readonly procs: readonly BinderProcStats[] };
+  readonly memory: MemoryStats;
+  /** Sorted by path, then priority descending, then gfp. */
+  readonly reclaim: readonly ReclaimPassRow[];
+  /** LRU_SKIP (and other skips) by reason, e.g. `mmap_lock_busy`; keys sorted. */
+  readonly skips: Readonly<Record<string, number>>;
+  readonly steps: readonly StepOutcome[];
+  readonly snapshots: readonly Snapshot[];
+  /** Tracepoint name → number of events; keys sorted. Counted even without `collectTrace`. */
+  readonly events: Readonly<Record<string, number>>;
+  /** Not in the JSON: the time series for `--csv`. */
+  readonly series: readonly Sample[];
+  /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */
+  readonly traceText?: string;
+}
+
+/** Options of `runScenario(resolved, opts)` in src/sim/run.ts. */
+export interface RunOptions {
+  /** Overrides `resolved.seed` (the `--seed` flag). */
+  readonly seed?: number;
+  /** Render the ftrace text into `traceText`. */
+  readonly collectTrace?: boolean;
+  /** Called now and then with the fraction of simulated time done (0..1). */
+  readonly onProgress?: (fraction: number) => void;
+  /** Scenario file name for `scenario.file`. */
+  readonly file?: string;
+}

@@ -1,0 +1,134 @@
+/**
+ * The terminal summary of a run: what reclaim did to every shrinker and to Binder's pages.
+ * A pure function of the RunResult and a colour switch; `shouldColor` decides the switch the
+ * way the CLI should (a TTY, and neither NO_COLOR nor TERM=dumb; FORCE_COLOR wins).
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { RunResult } from './result.js';
+import { nsToSeconds } from './csv.js';
+
+export interface SummaryOptions {
+  readonly color: boolean;
+}
+
+/** Colour on a TTY unless NO_COLOR (any non-empty value) or TERM=dumb; FORCE_COLOR=0/1… overrides. */
+export function shouldColor(isTty: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTty;
+}
+
+type Align = 'l' | 'r';
+
+function table(c: ChalkInstance, head: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: readonly string[]) =>
+    r.map((cell, i) => (align[i] === 'l' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [`  ${c.dim(fmt(head))}`, ...rows.map((r) => `  ${fmt(r)}`)];
+}
+
+const n = (v: number | bigint): string => v.toString();
+
+export function renderSummary(r: RunResult, opts: SummaryOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const out: string[] = [];
+  const h = (s: string) => out.push('', c.bold(s));
+
+  out.push(
+    `${c.bold(`shrinksim ${r.tool.version}`)}  scenario ${c.cyan(r.scenario.name)}${r.scenario.file ? ` (${r.scenario.file})` : ''}`,
+    `  seed ${r.seed}  kernel ${r.kernel}  simulated ${nsToSeconds(r.simulatedNs)} s  ${c.dim(r.scenario.hash.slice(0, 19))}`,
+  );
+
+  h('Shrinkers');
+  if (r.shrinkers.length === 0) out.push('  (none)');
+  else {
+    out.push(
+      ...table(
+        c,
+        ['name', 'seeks', 'batch', 'count calls', 'scan calls', 'scanned', 'freed', 'STOPs', 'deferred end', 'count end'],
+        r.shrinkers.map((s) => [
+          s.name,
+          n(s.seeks),
+          n(s.batch),
+          n(s.countCalls),
+          n(s.scanCalls),
+          n(s.scanned),
+          n(s.freed),
+          s.stops > 0 ? c.yellow(n(s.stops)) : n(s.stops),
+          n(s.deferredEnd),
+          n(s.countEnd),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+
+  h('Binder processes');
+  if (r.binder.procs.length === 0) out.push('  (none)');
+  else {
+    out.push(
+      ...table(
+        c,
+        ['name', 'driver', 'active', 'lru', 'free', 'high', 'refaults', 'allocs', 'alloc failures'],
+        r.binder.procs.map((p) => {
+          const fails = Object.entries(p.allocFailures)
+            .filter(([, v]) => v > 0)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ');
+          return [
+            p.dead ? `${p.name} (dead)` : p.name,
+            p.driver,
+            n(p.pages.active),
+            n(p.pages.lru),
+            n(p.pages.free),
+            n(p.highWatermark),
+            n(p.refaults),
+            n(p.allocations),
+            fails === '' ? '0' : c.red(fails),
+          ];
+        }),
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    );
+  }
+
+  h('Reclaim passes (shrink_slab calls by path, priority, gfp)');
+  if (r.reclaim.length === 0) out.push('  (none)');
+  else {
+    out.push(
+      ...table(
+        c,
+        ['path', 'priority', 'gfp', 'passes', 'reclaimed pages', 'slab freed'],
+        r.reclaim.map((x) => [x.path, n(x.priority), x.gfp, n(x.passes), n(x.reclaimedPages), n(x.slabFreed)]),
+        ['l', 'r', 'l', 'r', 'r', 'r'],
+      ),
+    );
+  }
+
+  const skips = Object.entries(r.skips).sort(([a], [b]) => (a < b ? -1 : 1));
+  out.push('', `${c.bold('Skips')}  ${skips.length === 0 ? 'none' : skips.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+  const m = r.memory;
+  h('Memory (pages)');
+  out.push(
+    `  total ${m.totalPages}  watermarks min ${m.watermarks.min} low ${m.watermarks.low} high ${m.watermarks.high}`,
+    `  end: free ${m.end.free}  page cache ${m.end.pageCache}  anon ${m.end.anon}  (lowest free ${m.minFree})`,
+    `  kswapd wakeups ${m.kswapdWakeups}  direct reclaims ${m.directReclaims}  allocation failures ${m.allocFailures > 0 ? c.red(n(m.allocFailures)) : '0'}`,
+    `  reclaimed: page cache ${m.reclaimed.pageCache}  anon ${m.reclaimed.anon}  slab ${m.reclaimed.slab}`,
+  );
+
+  const errors = r.steps.filter((s) => !s.ok);
+  h(`Script: ${r.steps.length} steps, ${errors.length} with errors`);
+  for (const s of errors) {
+    if (!s.ok) out.push(`  ${c.red(`#${s.index} ${s.kind}`)} at ${nsToSeconds(s.timeNs)} s: ${s.error}: ${s.message}`);
+  }
+  if (r.snapshots.length > 0) out.push(`  snapshots: ${r.snapshots.map((s) => s.label).join(', ')}`);
+
+  const events = Object.entries(r.events).sort(([a], [b]) => (a < b ? -1 : 1));
+  h('Tracepoints');
+  out.push(events.length === 0 ? '  none' : `  ${events.map(([k, v]) => `${k} ${v}`).join('\n  ')}`);
+  return `${out.join('\n')}\n`;
+}

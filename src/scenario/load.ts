@@ -1,0 +1,62 @@
+/**
+ * Reading a scenario: file → text → YAML/JSON value → validated raw scenario → resolved.
+ * Every failure is a `UserError` whose message is one line per problem:
+ * `scenarios/x.yaml: workload.binder[1].rate: expected a positive rate like "200/s", got "-3"`.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import { UserError } from '../util/errors.js';
+import { formatProblems, problemsOf } from './issues.js';
+import { resolveScenario } from './resolve.js';
+import { ScenarioSchema, type RawScenario } from './schema.js';
+import type { ResolvedScenario } from './types.js';
+
+/** At most this many problem lines are printed (the rest is usually fallout). */
+const MAX_LINES = 20;
+
+/** Parses YAML (JSON is YAML too) into a plain value; syntax errors name line and column. */
+export function parseScenarioText(text: string, label: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, intAsBigInt: false });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    const where = pos ? `${label}:${pos.line}:${pos.col}` : label;
+    const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError(`${where}: ${extname(label) === '.json' ? 'JSON' : 'YAML'} syntax error: ${msg}`);
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  return value ?? {};
+}
+
+/** Validates a parsed value against the scenario schema. */
+export function validateScenario(value: unknown, label: string): RawScenario {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UserError(`${label}: (top level): expected a mapping of scenario fields, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`);
+  }
+  const r = ScenarioSchema.safeParse(value, { reportInput: true });
+  if (r.success) return r.data;
+  const problems = problemsOf(r.error, ScenarioSchema);
+  const lines = problems.slice(0, MAX_LINES);
+  const more = problems.length > MAX_LINES ? `\n${label}: … and ${problems.length - MAX_LINES} more` : '';
+  throw new UserError(formatProblems(label, lines) + more);
+}
+
+/** Text → resolved scenario. `label` is how errors name the file. */
+export function loadScenarioText(text: string, label: string): ResolvedScenario {
+  const raw = validateScenario(parseScenarioText(text, label), label);
+  return resolveScenario(raw, label, basename(label, extname(label)));
+}
+
+/** A scenario file → resolved scenario. */
+export function loadScenarioFile(file: string): ResolvedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? 'error'})`;
+    throw new UserError(`${file}: ${why}`);
+  }
+  return loadScenarioText(text, file);
+}

@@ -1,0 +1,109 @@
+/**
+ * Named, seeded random streams.
+ *
+ * Every consumer of randomness (a generator, a shrinker's trylock) draws from its own stream
+ * `rngStream(seed, name)`, seeded with the text `${seed}:${name}`. Streams never share state,
+ * so adding a generator, or drawing more from one, leaves every other stream's draws as they
+ * were: a scenario edit changes only what it touches.
+ */
+import seedrandom from 'seedrandom';
+import { assertNever } from '../mm/shrinker/types.js';
+import type { SimTimeNs, SizeDist, TimeDist } from '../scenario/types.js';
+
+export interface Rng {
+  /** The stream's name, for messages. */
+  readonly name: string;
+  /** Uniform in [0, 1), 53 bits. */
+  next(): number;
+}
+
+/** The stream `name` of run `seed`. */
+export function rngStream(seed: number, name: string): Rng {
+  // alea: fast, small state, good statistical quality; double() gives 53 random bits.
+  const prng = seedrandom.alea(`${seed}:${name}`);
+  return { name, next: () => prng.double() };
+}
+
+/** Uniform real in [min, max). */
+export const uniform = (rng: Rng, min: number, max: number): number => min + (max - min) * rng.next();
+
+/** Uniform integer in [min, max] (both inclusive). */
+export function uniformInt(rng: Rng, min: number, max: number): number {
+  return min + Math.floor(rng.next() * (max - min + 1));
+}
+
+/** True with probability p. */
+export const bernoulli = (rng: Rng, p: number): boolean => p > 0 && rng.next() < p;
+
+/** Exponential with the given mean (inverse CDF; 1 - u is in (0, 1], so the log is finite). */
+export const exponential = (rng: Rng, mean: number): number => -mean * Math.log(1 - rng.next());
+
+/**
+ * Time to the next arrival of a Poisson process of `ratePerSec`, in whole ns (at least 1, so
+ * a process always makes progress on the clock).
+ */
+export function poissonInterarrivalNs(rng: Rng, ratePerSec: number): SimTimeNs {
+  if (!(ratePerSec > 0)) throw new RangeError(`poisson rate must be > 0, got ${ratePerSec}`);
+  return Math.max(1, Math.round(exponential(rng, 1e9 / ratePerSec)));
+}
+
+/** Log-uniform integer in [min, max]: uniform in log space (min ≥ 1). */
+export function logUniformInt(rng: Rng, min: number, max: number): number {
+  if (min < 1 || max < min) throw new RangeError(`logUniform: bad range [${min}, ${max}]`);
+  const v = Math.floor(Math.exp(uniform(rng, Math.log(min), Math.log(max + 1))));
+  return Math.min(max, Math.max(min, v));
+}
+
+export interface Bucket {
+  /** Upper bound of the bucket (inclusive); buckets are in increasing order. */
+  readonly bytes: number;
+  readonly weight: number;
+}
+
+/**
+ * Empirical histogram: pick a bucket by weight, then a uniform integer in
+ * (previous bound, bound]; the first bucket spans [1, bound].
+ */
+export function empiricalInt(rng: Rng, buckets: readonly Bucket[]): number {
+  if (buckets.length === 0) throw new RangeError('empirical: no buckets');
+  const total = buckets.reduce((s, b) => s + b.weight, 0);
+  let u = rng.next() * total;
+  let i = 0;
+  for (; i < buckets.length - 1; i++) {
+    u -= buckets[i]!.weight;
+    if (u < 0) break;
+  }
+  const hi = buckets[i]!.bytes;
+  const lo = i === 0 ? Math.min(1, hi) : buckets[i - 1]!.bytes + 1;
+  return uniformInt(rng, lo, hi);
+}
+
+/** A draw from a scenario size distribution, in bytes. */
+export function drawSize(rng: Rng, d: SizeDist): number {
+  switch (d.dist) {
+    case 'fixed':
+      return d.bytes;
+    case 'uniform':
+      return uniformInt(rng, d.min, d.max);
+    case 'log-uniform':
+      return logUniformInt(rng, d.min, d.max);
+    case 'empirical':
+      return empiricalInt(rng, d.buckets);
+    default:
+      return assertNever(d);
+  }
+}
+
+/** A draw from a scenario time distribution, in whole ns. */
+export function drawTime(rng: Rng, d: TimeDist): SimTimeNs {
+  switch (d.dist) {
+    case 'fixed':
+      return d.ns;
+    case 'uniform':
+      return uniformInt(rng, d.min, d.max);
+    case 'exponential':
+      return Math.round(exponential(rng, d.mean));
+    default:
+      return assertNever(d);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Memory pressure: page cache or anon grows at a rate, in chunks, through the page allocator,
+ * so free memory falls to the watermarks the way it does on a device: below low kswapd is
+ * woken; below min the allocating task reclaims directly in its own gfp context (GFP_NOFS for
+ * a filesystem writer, say). Optionally pages are released at another rate. An allocation that
+ * fails after reclaim stands for an OOM kill of this generator's app: it gives back half of
+ * what it allocated. Streams: `<name>` (allocations), `<name>:release`.
+ */
+import { poissonInterarrivalNs } from '../sim/rng.js';
+import type { MemoryPressureGen } from '../scenario/types.js';
+import type { Generator, WorkloadCtx } from './types.js';
+
+export function memoryPressure(gen: MemoryPressureGen): Generator {
+  return {
+    name: gen.name,
+    start(ctx: WorkloadCtx): void {
+      const chunk = Math.max(1, gen.chunk);
+      let held = 0;
+      if (gen.rate > 0) {
+        const rng = ctx.rng();
+        const next = (t: number): void => {
+          const at = t + poissonInterarrivalNs(rng, gen.rate / chunk);
+          if (at >= gen.until) return;
+          ctx.schedule(at, () => {
+            const r = ctx.allocate(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg);
+            if (r.ok) held += chunk;
+            else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2));
+            next(at);
+          });
+        };
+        next(gen.from);
+      }
+      if (gen.release > 0) {
+        const rng = ctx.rng(':release');
+        const next = (t: number): void => {
+          const at = t + poissonInterarrivalNs(rng, gen.release / chunk);
+          if (at >= gen.until) return;
+          ctx.schedule(at, () => {
+            held -= ctx.release(gen.pool, chunk);
+            if (held < 0) held = 0;
+            next(at);
+          });
+        };
+        next(gen.from);
+      }
+    },
+  };
+}

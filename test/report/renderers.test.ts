@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { renderCsv, nsToSeconds } from '../../src/report/csv.js';
+import { bigintToJson, renderJson, resultDocument } from '../../src/report/json.js';
+import { renderSummary, shouldColor } from '../../src/report/summary.js';
+import { sampleResult } from './fixture.js';
+
+describe('JSON', () => {
+  it('bigint rule: safe integers as numbers, the rest as decimal strings', () => {
+    expect(bigintToJson(0n)).toBe(0);
+    expect(bigintToJson(9007199254740991n)).toBe(9007199254740991);
+    expect(bigintToJson(9007199254740992n)).toBe('9007199254740992');
+    expect(bigintToJson(-9007199254740992n)).toBe('-9007199254740992');
+    expect(bigintToJson(-2n)).toBe(-2);
+  });
+
+  it('has the documented top-level fields in order, no series or trace, sorted maps', () => {
+    const doc = resultDocument(sampleResult());
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion', 'tool', 'scenario', 'seed', 'kernel', 'simulatedNs', 'shrinkers', 'binder', 'memory', 'reclaim', 'skips', 'steps', 'snapshots', 'events',
+    ]);
+    expect(Object.keys(doc.events as object)).toEqual(['binder_alloc_lru_start', 'mm_shrink_slab_end', 'mm_shrink_slab_start']);
+    expect(Object.keys(doc.skips as object)).toEqual(['alloc_lock', 'mmap_lock']);
+    const text = renderJson(sampleResult());
+    expect(text).toContain('"deferredEnd": "9223372036854775807"');
+    expect(text).toContain('"freed": 4000');
+    expect(text).not.toContain('not in json');
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('omits an absent scenario file', () => {
+    const doc = resultDocument(sampleResult({ scenario: { name: 'x', hash: 'sha256:00' } }));
+    expect(doc.scenario).toEqual({ name: 'x', hash: 'sha256:00' });
+  });
+
+  it('snapshots keep issue 3’s exact shape', () => {
+    const doc = resultDocument(sampleResult()) as { snapshots: unknown[] };
+    expect(doc.snapshots[0]).toEqual({
+      label: 'end',
+      binder: { procs: [{ name: 'app', pages: 'al.', buffers: [{ name: 'b', offset: 0, size: 4096, free: false }], counts: { active: 1, lru: 1, free: 1 } }] },
+    });
+  });
+});
+
+describe('CSV', () => {
+  it('exact seconds', () => {
+    expect(nsToSeconds(0)).toBe('0');
+    expect(nsToSeconds(2_000_000_000)).toBe('2');
+    expect(nsToSeconds(1_500_000)).toBe('0.0015');
+    expect(nsToSeconds(12_000_000_001)).toBe('12.000000001');
+  });
+
+  it('header, rows, quoting and full bigints', () => {
+    const csv = renderCsv(sampleResult());
+    expect(csv.split('\n')).toEqual([
+      'time_s,free_pages,page_cache,anon,binder_active,binder_lru,binder_free,sb-ext4:vda1.count,sb-ext4:vda1.deferred,android-binder.count,android-binder.deferred',
+      '0,3000,50000,60000,0,0,32,100,0,0,0',
+      '0.0015,2000,49000,60000,1,2,29,90,9223372036854775807,2,44',
+      '',
+    ]);
+    const quoted = renderCsv(sampleResult({ shrinkers: [{ ...sampleResult().shrinkers[0]!, name: 'a,"b"' }], series: [] }));
+    expect(quoted.split('\n')[0]).toBe('time_s,free_pages,page_cache,anon,binder_active,binder_lru,binder_free,"a,""b"".count","a,""b"".deferred"');
+  });
+});
+
+describe('summary', () => {
+  it('plain text without colour: every section and number', () => {
+    const s = renderSummary(sampleResult(), { color: false });
+    expect(s).not.toMatch(/\u001b\[/);
+    expect(s).toContain('scenario unit (scenarios/unit.yaml)');
+    expect(s).toContain('seed 42  kernel 6.12  simulated 2.5 s');
+    expect(s).toMatch(/sb-ext4:vda1\s+2\s+1024\s+10\s+4\s+4096\s+4000\s+1\s+9223372036854775807\s+100/);
+    expect(s).toMatch(/app\s+c\s+1\s+2\s+29\s+16\s+3\s+7\s+ENOSPC 2/);
+    expect(s).toMatch(/kswapd\s+12\s+GFP_KERNEL\s+3\s+120\s+40/);
+    expect(s).toMatch(/direct\s+0\s+GFP_NOFS\s+1\s+32\s+0/);
+    expect(s).toContain('Skips  alloc_lock 2, mmap_lock 61');
+    expect(s).toContain('#1 alloc at 0.001 s: ENOSPC: no space left for 200000 bytes');
+    expect(s).toContain('kswapd wakeups 2  direct reclaims 1');
+  });
+
+  it('colour when asked', () => {
+    expect(renderSummary(sampleResult(), { color: true })).toMatch(/\u001b\[/);
+  });
+
+  it('shouldColor: TTY only; NO_COLOR and TERM=dumb turn it off; FORCE_COLOR wins', () => {
+    expect(shouldColor(true, {})).toBe(true);
+    expect(shouldColor(false, {})).toBe(false);
+    expect(shouldColor(true, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor(true, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor(true, { TERM: 'dumb' })).toBe(false);
+    expect(shouldColor(false, { FORCE_COLOR: '1' })).toBe(true);
+    expect(shouldColor(true, { FORCE_COLOR: '0' })).toBe(false);
+  });
+});
