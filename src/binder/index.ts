@@ -1,11 +1,13 @@
 /**
  * Android Binder's transaction-buffer allocator and its "android-binder" shrinker, for the C
- * driver (binder_alloc.c, 6.12) and the Rust driver (page_range.rs, 6.18+).
+ * driver (binder_alloc.c, 6.12) and the Rust driver (page_range.rs, 6.18+). Pages live on the
+ * shared list_lru (src/mm/listLru); the shrinkers register in a shared ShrinkerRegistry
+ * (`createBinderSystem(config, { registry })`) or, without one, in a private registry.
  */
 export { BINDER_MAX_MAPPING, PAGE_SIZE, parseByteSize, sanitizedSize } from './constants.js';
 export { CBinderAlloc, CBuffer } from './cAlloc.js';
 export type { AllocEnv, AllocRequest, BinderErrno, BinderFailure, BufferView } from './env.js';
-export { BinderFreelist, type IsolateFn, type LruListHandle, type LruStatus } from './freelist.js';
+export { BINDER_PAGE_NID, BinderFreelist, type IsolateFn, type LruListHandle, type LruStatus } from './lru.js';
 export { C_SKIP_REASONS, RUST_SKIP_REASONS, type BinderLockName, type CSkipReason, type RustSkipReason, type SkipReason } from './lockOrder.js';
 export { BinderPages, type PageCounts } from './pages.js';
 export { BinderProc, type BinderDriver, type BufferHandle, type IsolateOutcome, type ProcSpec, type VmaState } from './proc.js';
@@ -27,7 +29,10 @@ export {
   C_BINDER_SHRINKER_META,
   RUST_BINDER_SHRINKER_META,
   SingleDeferredSlot,
+  type BinderDeferredView,
+  type BinderIsolate,
   type BinderShrinkerMeta,
+  type BinderShrinkerTuning,
 } from './shrinker.js';
 export {
   applyBinderStep,

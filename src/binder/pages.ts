@@ -3,9 +3,10 @@
  *
  * Invariants: a page is *free* (not installed), *lru* (installed and on the global freelist)
  * or *active* (installed, not on the freelist); `active + lru + free = nrPages`. The LRU
- * links themselves live in the global `BinderFreelist` under the item id `base + index`.
+ * links themselves live in the driver's global `BinderFreelist` (the shared list_lru) under
+ * the item id `base + index`.
  */
-import type { BinderFreelist } from './freelist.js';
+import type { BinderFreelist } from './lru.js';
 
 export interface PageCounts {
   active: number;
@@ -33,7 +34,6 @@ export class BinderPages {
   ) {
     this.installed = new Uint8Array(nrPages);
     this.reclaimedBefore = new Uint8Array(nrPages);
-    freelist.ensureCapacity(base + nrPages);
   }
 
   item(index: number): number {
@@ -69,7 +69,7 @@ export class BinderPages {
 
   /** `list_lru_add` of this page; false if it was already listed. */
   lruAdd(index: number): boolean {
-    const ok = this.freelist.add(this.base + index);
+    const ok = this.freelist.addPage(this.base + index);
     if (ok) {
       this.nrLru++;
       this.stats.lruAdds++;

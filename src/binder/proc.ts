@@ -6,8 +6,9 @@ import { SimLock, type SimTimeNs } from '../mm/locks.js';
 import { BINDER_MAX_MAPPING, pageAlign, PAGE_SIZE } from './constants.js';
 import { CBinderAlloc, type CBuffer } from './cAlloc.js';
 import type { AllocEnv, BlockingLock } from './env.js';
-import type { BinderFreelist, LruListHandle, LruStatus } from './freelist.js';
-import type { CSkipReason, RustSkipReason, SkipReason } from './lockOrder.js';
+import { LRU_REMOVED_RETRY, LRU_SKIP } from '../mm/listLru/index.js';
+import type { BinderFreelist, LruListHandle, LruStatus } from './lru.js';
+import { C_SKIP_REASONS, RUST_SKIP_REASONS, type CSkipReason, type RustSkipReason, type SkipReason } from './lockOrder.js';
 import { BinderPages } from './pages.js';
 import { RustBinderAlloc, type RustRange } from './rustAlloc.js';
 import type { BinderTraceEvent } from './trace.js';
@@ -97,18 +98,22 @@ export class BinderProc {
 
   private skip(reason: SkipReason): IsolateOutcome {
     this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
-    return { status: 'LRU_SKIP', reason };
+    return SKIPPED[reason];
   }
 
   /**
-   * The shrinker's isolate callback for page `index` of this process, called with the lru
-   * lock held. Tries the locks in the driver's order (see lockOrder.ts); on success unmaps and
-   * frees the page and answers LRU_REMOVED_RETRY (the lru lock was dropped and retaken).
+   * The shrinker's isolate callback for page `index` of this process, called by the list_lru
+   * walk with the lru lock held. Tries the locks in the driver's order (see lockOrder.ts): a
+   * failure skips the page with the lru lock still held (LRU_SKIP); success isolates the page,
+   * drops the lru lock for the part of the work that may sleep (zapping the user mapping,
+   * freeing the page), retakes it and answers LRU_REMOVED_RETRY, so the walk restarts from the
+   * head (its saved position is stale once the lock was let go).
    */
   isolate(index: number, list: LruListHandle, t: SimTimeNs, emit: (e: BinderTraceEvent, depth: number) => void): IsolateOutcome {
     return this.driver === 'c' ? this.isolateC(index, list, t, emit) : this.isolateRust(index, list, t);
   }
 
+  /** binder_alloc_free_page (6.12). */
   private isolateC(
     index: number,
     list: LruListHandle,
@@ -117,18 +122,24 @@ export class BinderProc {
   ): IsolateOutcome {
     const reason = this.firstCSkip(index, t);
     if (reason) return this.skip(reason);
-    // Under the lru lock and alloc->lock: clear the kernel mapping of the page.
-    emit({ name: 'binder_unmap_kernel_start', proc: this.pid, pageIndex: index }, 2);
+    // Held now: the lru lock (the walker's) and alloc->lock (just trylocked): the preempt
+    // depth that the flags column of unmap_kernel shows.
+    const spinDepth = (list.lockHeld ? 1 : 0) + 1;
+    emit({ name: 'binder_unmap_kernel_start', proc: this.pid, pageIndex: index }, spinDepth);
     this.pages.uninstall(index, true);
-    emit({ name: 'binder_unmap_kernel_end', proc: this.pid, pageIndex: index }, 2);
+    emit({ name: 'binder_unmap_kernel_end', proc: this.pid, pageIndex: index }, spinDepth);
     list.isolate(this.pages.item(index));
     this.pages.noteIsolated();
-    // alloc->lock and the lru lock are dropped here; only the mmap read lock remains.
+    // alloc->lock, then the lru lock, are dropped: zap_page_range_single may sleep. Only the
+    // mmap read lock (and the mm reference) remain.
+    list.unlock();
     if (this.vma === 'mapped') {
       emit({ name: 'binder_unmap_user_start', proc: this.pid, pageIndex: index }, 0);
       emit({ name: 'binder_unmap_user_end', proc: this.pid, pageIndex: index }, 0);
     }
-    return { status: 'LRU_REMOVED_RETRY' };
+    // mmap_read_unlock, mmput_async, __free_page; then the walker's lock is taken back.
+    list.lock();
+    return REMOVED;
   }
 
   /** The C callback's checks in the kernel's order; the first that fails names the skip. */
@@ -142,14 +153,22 @@ export class BinderProc {
     return undefined;
   }
 
+  /** rust_shrink_free_page (page_range.rs). */
   private isolateRust(index: number, list: LruListHandle, t: SimTimeNs): IsolateOutcome {
     const reason = this.firstRustSkip(t);
     if (reason) return this.skip(reason);
+    // Under the range spinlock: off the list, and the page taken out of its slot.
     list.isolate(this.pages.item(index));
     this.pages.noteIsolated();
     this.pages.uninstall(index, true);
-    // The zap happens only if the vma at the address is still ours (check_vma); no tracepoints.
-    return { status: 'LRU_REMOVED_RETRY' };
+    // The range lock, then the lru lock, are dropped; the zap happens only if the vma at the
+    // address is still ours (check_vma). No tracepoints in this driver.
+    list.unlock();
+    // Upstream (6.18, list_lru of 6.13+) returns here with the lock still dropped; the shared
+    // list_lru models the ≤ 6.12 protocol, under which a callback returns with it held. The
+    // walk restarts from the head either way, so what the model shows is the same.
+    list.lock();
+    return REMOVED;
   }
 
   private firstRustSkip(t: SimTimeNs): RustSkipReason | undefined {
@@ -161,5 +180,15 @@ export class BinderProc {
   }
 }
 
+/** The one success outcome, shared: the hot path allocates nothing. */
+const REMOVED: IsolateOutcome = Object.freeze({ status: 'LRU_REMOVED_RETRY' });
+
+/** One frozen skip outcome per reason. */
+const SKIPPED: Readonly<Record<SkipReason, IsolateOutcome>> = Object.freeze(
+  Object.fromEntries(
+    [...new Set<SkipReason>([...C_SKIP_REASONS, ...RUST_SKIP_REASONS])].map((r) => [r, Object.freeze({ status: 'LRU_SKIP', reason: r })]),
+  ) as Record<SkipReason, IsolateOutcome>,
+);
+
 /** The LRU status an outcome stands for (what the walker sees). */
-export const lruStatusOf = (o: IsolateOutcome): LruStatus => o.status;
+export const lruStatusOf = (o: IsolateOutcome): LruStatus => (o.status === 'LRU_SKIP' ? LRU_SKIP : LRU_REMOVED_RETRY);

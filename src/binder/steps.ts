@@ -65,7 +65,12 @@ export function parseBinderStep(raw: unknown, where = 'script[]'): BinderStep {
   return r.data;
 }
 
-/** Builds the system of a scenario's `binder:` section (validated here if not already). */
+/**
+ * Builds the system of a scenario's `binder:` section (validated here if not already). With
+ * `opts.registry`, the Binder shrinker(s) are registered there now, after whatever the caller
+ * registered before (so shrinkSlab / dropSlab / debugfs on that registry reach Binder);
+ * without, in a private registry of their own.
+ */
 export function createBinderSystem(
   config: BinderConfigInput,
   opts: Omit<BinderSystemOptions, 'procs'> = {},
@@ -170,10 +175,13 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     const d = s.debugfs_scan;
     const sh = findShrinker(system, d.shrinker);
     if (!sh) return err('ENOENT', `no shrinker named "${d.shrinker}"`);
-    // shrinker_debugfs_scan_write: nid must be a possible node; the scan is called once, directly.
-    if (d.nid >= system.nrNodes) return err('EINVAL', `nid ${d.nid} is not a node`);
-    const freed = system.withTask(system.reclaimTask, () => sh.scanObjects(d.nr));
-    return { ok: true, detail: { freed } };
+    // A non-memcg-aware shrinker's scan file takes inode 0; nid must be a possible node.
+    const r = system.debugfsScan(sh, `0 ${d.nid} ${BigInt(d.nr)}`);
+    if (!r.result.ok) {
+      const why = d.nid >= system.nrNodes ? `nid ${d.nid} is not a node` : `debugfs scan of "${d.shrinker}" refused`;
+      return err(r.result.errno === 'ENOENT' ? 'ENOENT' : 'EINVAL', why);
+    }
+    return { ok: true, detail: { freed: r.freed } };
   }
   if ('snapshot' in s) {
     return { ok: true, detail: { label: s.snapshot.label, binder: binderSnapshot(system) } };
@@ -226,11 +234,13 @@ function skipDelta(
   return out;
 }
 
-/** `android-binder` or its debugfs directory name `android-binder-<n>` (n = registration order). */
+/**
+ * A Binder shrinker by its debugfs directory (`android-binder-<id>`, the id the registry's
+ * IDA gave it), or plain `android-binder` for the first one.
+ */
 function findShrinker(system: BinderSystem, name: string) {
-  const m = /^android-binder(?:-(\d+))?$/.exec(name);
-  if (!m) return undefined;
-  return m[1] === undefined ? system.shrinkers[0] : system.shrinkers[Number(m[1])];
+  if (name === 'android-binder') return system.shrinkers[0];
+  return system.shrinkerByDebugfsName(name);
 }
 
 /** The `binder` part of a snapshot: per process, pages, buffers (by offset) and counts. */

@@ -6,19 +6,37 @@
  * driver (rust_binder) are separate modules, each with its own `list_lru` and its own
  * "android-binder" shrinker. A scenario with only C processes has exactly the kernel's one
  * global `binder_freelist`.
+ *
+ * The shrinkers are registered, when the system is built, in a `ShrinkerRegistry`: the
+ * caller's (`registry` option), so that its shrink_slab / drop_slab / debugfs reach Binder as
+ * the kernel's do, or else a private one holding only Binder's shrinkers. The system's own
+ * reclaim steps (drop_caches, debugfs scan) go through that registry with the shared
+ * dropSlab / debugfsScan.
  */
 import { GFP_KERNEL } from '../mm/gfp.js';
+import type { ULong } from '../mm/kint.js';
 import type { SimTimeNs } from '../mm/locks.js';
-import { returnValueOf } from '../mm/shrinker/doShrinkSlab.js';
+import { MemcgTree } from '../mm/memcg.js';
+import { debugfsScan, type DebugfsScanResult } from '../mm/shrinker/debugfs.js';
+import type { DoShrinkSlabResult } from '../mm/shrinker/doShrinkSlab.js';
+import { dropSlab } from '../mm/shrinker/dropSlab.js';
+import type { ShrinkFormula } from '../mm/shrinker/formula.js';
+import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
+import type { ShrinkSlabCtx } from '../mm/shrinker/shrinkSlab.js';
 import { ShrinkControl } from '../mm/shrinker/types.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import type { TraceContext } from '../trace/ftrace/line.js';
 import { UserError } from '../util/errors.js';
 import type { BlockingLock } from './env.js';
-import { BinderFreelist, type LruStatus } from './freelist.js';
 import type { SkipReason } from './lockOrder.js';
-import { BinderProc, type BinderDriver, type ProcSpec } from './proc.js';
-import { BinderShrinker, C_BINDER_SHRINKER_META, RUST_BINDER_SHRINKER_META } from './shrinker.js';
+import { BinderFreelist, type LruListHandle, type LruStatus } from './lru.js';
+import { BinderProc, lruStatusOf, type BinderDriver, type ProcSpec } from './proc.js';
+import {
+  BinderShrinker,
+  C_BINDER_SHRINKER_META,
+  RUST_BINDER_SHRINKER_META,
+  type BinderShrinkerTuning,
+} from './shrinker.js';
 import { BINDER_EVENT_NAMES, flagsForDepth, type BinderTraceEvent, type BinderTraceSink } from './trace.js';
 
 /** The task in whose name events are emitted (comm/pid/cpu of the ftrace line). */
@@ -32,12 +50,28 @@ export interface BinderSystemOptions {
   readonly procs: readonly ProcSpec[];
   /** Receives every Binder tracepoint as it fires (C driver only). */
   readonly traceSink?: BinderTraceSink;
-  /** Receives the mm_shrink_slab_start/end of the system's own do_shrink_slab calls. */
+  /**
+   * Receives the mm_shrink_slab_start/end of the system's own reclaim calls (drop_caches
+   * step, `doShrinkSlab`): with a shared registry, those of every shrinker drop_slab visits.
+   */
   readonly shrinkSink?: { start(e: MmShrinkSlabStart, t: SimTimeNs): void; end(e: MmShrinkSlabEnd, t: SimTimeNs): void };
   /** Who runs reclaim (drop_caches, debugfs scan, shrink steps); default `init`-1 on CPU 0. */
   readonly reclaimTask?: TaskRef;
-  /** NUMA nodes (debugfs_scan validates nid against it); default 1. */
+  /**
+   * NUMA nodes (debugfs_scan validates nid against it); default 1, or the registry's
+   * `nr_node_ids` when a registry is given (they must then agree).
+   */
   readonly nrNodes?: number;
+  /**
+   * The shared shrinker registry to register the Binder shrinker(s) in (at construction, in
+   * the order the drivers first appear among `procs`). When absent, a private 6.12 registry
+   * (memcg on, `nrNodes` nodes) holds them alone.
+   */
+  readonly registry?: ShrinkerRegistry;
+  /** seeks / batch to register with (default: the module's DEFAULT_SEEKS and 0). */
+  readonly shrinker?: BinderShrinkerTuning;
+  /** do_shrink_slab's formula for the system's own drop_caches (default: today's). */
+  readonly formula?: ShrinkFormula;
 }
 
 export class BinderSystem {
@@ -52,27 +86,54 @@ export class BinderSystem {
   /** Total blocking waits of the model's own lock acquisitions, ns by lock. */
   readonly waits: Record<BlockingLock, number> = { mmap_read: 0, mmap_write: 0, alloc: 0, mm_mutex: 0 };
   readonly nrNodes: number;
+  /** Where the Binder shrinkers are registered (the caller's, or a private one). */
+  readonly registry: ShrinkerRegistry;
+  /** The context of the system's own shrink_slab / drop_slab / debugfs calls. */
+  readonly slabCtx: ShrinkSlabCtx;
   private now: SimTimeNs = 0;
   private task: TaskRef;
   readonly reclaimTask: TaskRef;
   /** Next `debug_id` for binder_transaction_alloc_buf. */
   nextTransactionId = 1;
+  /** Pages of every mapping: the page-id space of the freelists. */
+  private readonly totalPages: number;
+  /** Bound once, so that walks and allocations allocate no closure per page. */
+  private readonly emitFn: (e: BinderTraceEvent, depth: number) => void;
+  private readonly isolateFn: (item: number, list: LruListHandle) => LruStatus;
 
   constructor(private readonly opts: BinderSystemOptions) {
-    this.nrNodes = opts.nrNodes ?? 1;
+    const reg = opts.registry;
+    if (reg && opts.nrNodes !== undefined && opts.nrNodes !== reg.nrNodeIds) {
+      throw new RangeError(`binder: nrNodes ${opts.nrNodes} but the registry has ${reg.nrNodeIds} nodes`);
+    }
+    this.nrNodes = reg ? reg.nrNodeIds : (opts.nrNodes ?? 1);
+    this.registry = reg ?? new ShrinkerRegistry({ profile: '6.12', memcgs: new MemcgTree({ nrNodeIds: this.nrNodes }) });
+    this.slabCtx = {
+      registry: this.registry,
+      memcgs: this.registry.memcgs,
+      profile: this.registry.profile,
+      sink: {
+        start: (e) => this.noteShrinkStart(e),
+        end: (e) => this.noteShrinkEnd(e),
+      },
+      ...(opts.formula ? { formula: opts.formula } : {}),
+    };
     this.reclaimTask = opts.reclaimTask ?? { comm: 'init', pid: 1, cpu: 0 };
     this.task = this.reclaimTask;
     for (const n of BINDER_EVENT_NAMES) this.events[n] = 0;
+    this.emitFn = (e, depth) => this.emit(e, depth);
+    this.isolateFn = (item, list) => this.isolateItem(item, list);
     let base = 0;
     const total = opts.procs.reduce((s, p) => s + Math.ceil(Math.min(p.mmapBytes, 4 << 20) / 4096), 0);
-    this.itemOwner = new Int32Array(Math.max(total, 1)).fill(-1);
+    this.totalPages = Math.max(total, 1);
+    this.itemOwner = new Int32Array(this.totalPages).fill(-1);
     for (const spec of opts.procs) {
       if (this.byName.has(spec.name)) throw new UserError(`binder.procs: duplicate process name "${spec.name}"`);
       if (!(spec.mmapBytes > 0)) throw new UserError(`binder.procs[${spec.name}].mmap: expected a size above 0`);
       const fl = this.freelistFor(spec.driver);
       const proc = new BinderProc(spec, base, fl, {
         now: () => this.now,
-        emit: (e, depth) => this.emit(e, depth),
+        emit: this.emitFn,
         waited: (lock, ns) => {
           this.waits[lock] += ns;
         },
@@ -83,16 +144,17 @@ export class BinderSystem {
       this.itemOwner.fill(idx, base, base + proc.pages.nrPages);
       base += proc.pages.nrPages;
     }
-    for (const fl of this.freelists.values()) fl.ensureCapacity(base);
+    // Module init: each driver's shrinker once, in the order the drivers first appear.
+    for (const sh of this.shrinkers) sh.register(this.registry, opts.shrinker);
   }
 
   private freelistFor(driver: BinderDriver): BinderFreelist {
     let fl = this.freelists.get(driver);
     if (!fl) {
-      fl = new BinderFreelist();
+      fl = new BinderFreelist(this.totalPages, this.nrNodes);
       this.freelists.set(driver, fl);
       const meta = driver === 'c' ? C_BINDER_SHRINKER_META : RUST_BINDER_SHRINKER_META;
-      this.shrinkers.push(new BinderShrinker(meta, fl, (item) => this.isolateItem(item)));
+      this.shrinkers.push(new BinderShrinker(meta, fl, this.isolateFn));
     }
     return fl;
   }
@@ -143,13 +205,12 @@ export class BinderSystem {
     }
   }
 
-  private isolateItem(item: number): LruStatus {
+  /** The walk's callback: resolve the page id to its process (O(1)) and run the driver's isolate. */
+  private isolateItem(item: number, list: LruListHandle): LruStatus {
     const owner = this.itemOwner[item];
     if (owner === undefined || owner < 0) throw new Error(`binder freelist: item ${item} has no owner`);
     const p = this.procs[owner] as BinderProc;
-    const index = item - p.pages.base;
-    const fl = p.pages.freelist;
-    return p.isolate(index, fl, this.now, (e, d) => this.emit(e, d)).status;
+    return lruStatusOf(p.isolate(item - p.pages.base, list, this.now, this.emitFn));
   }
 
   /** Shrinkers of the drivers in use, optionally only one driver's. */
@@ -190,44 +251,49 @@ export class BinderSystem {
   }
 
   /**
-   * `echo 2 > drop_caches` as far as Binder's shrinkers go: `drop_slab()` repeats a pass of
-   * do_shrink_slab (GFP_KERNEL, priority 0) over every node while `freed >> shift++ > 1`.
-   * Only the Binder shrinkers take part here; the shared registry runs the real one.
+   * `echo 2 > drop_caches`: the shared `dropSlab` over every node of the system's registry
+   * (rounds while `freed >> shift++ > 1`, each a shrink_slab(GFP_KERNEL, priority 0) per node
+   * and memcg). With a private registry only Binder's shrinkers take part; with the caller's,
+   * every registered shrinker does, as in the kernel. Returns the total freed and the rounds.
    */
   dropCaches(): { freed: number; passes: number } {
-    let total = 0;
-    let passes = 0;
-    let shift = 0;
-    this.withTask(this.reclaimTask, () => {
-      let freed: bigint;
-      do {
-        freed = 0n;
-        passes++;
-        for (let nid = 0; nid < this.nrNodes; nid++) {
-          for (const sh of this.shrinkers) {
-            freed += returnValueOf(this.doShrinkSlab(sh, nid, 0));
-          }
-        }
-        total += Number(freed);
-      } while (freed >> BigInt(shift++) > 1n);
-    });
-    return { freed: total, passes };
+    const nodes = Array.from({ length: this.nrNodes }, (_, nid) => nid);
+    const rounds: ULong[] = this.withTask(this.reclaimTask, () => dropSlab(this.slabCtx, nodes));
+    return { freed: Number(rounds.reduce((a, b) => a + b, 0n)), passes: rounds.length };
   }
 
-  /** One do_shrink_slab on a Binder shrinker, tallying and forwarding its tracepoints. */
-  doShrinkSlab(sh: BinderShrinker, nid: number, priority: number) {
+  /**
+   * A write of `"<ino> <nid> <nr>"` to `/sys/kernel/debug/shrinker/<dir>/scan` of one of the
+   * Binder shrinkers, through the shared debugfsScan (one scan_objects call, no count, no
+   * deferred change, no tracepoints). Returns the debugfs result and the pages it freed.
+   */
+  debugfsScan(sh: BinderShrinker, input: string): { result: DebugfsScanResult; freed: number } {
+    const reg = sh.registered;
+    if (!reg) throw new Error(`binder shrinker (${sh.meta.driver}) is not registered`);
+    const before = sh.stats.freed;
+    const result = this.withTask(this.reclaimTask, () => debugfsScan(this.slabCtx, reg, input));
+    return { result, freed: sh.stats.freed - before };
+  }
+
+  /** The Binder shrinker whose debugfs directory is `dir` (e.g. `android-binder-3`). */
+  shrinkerByDebugfsName(dir: string): BinderShrinker | undefined {
+    return this.shrinkers.find((s) => s.registered?.view.debugfsName === dir);
+  }
+
+  /** One do_shrink_slab on a Binder shrinker (its registered nr_deferred), tallying and forwarding its tracepoints. */
+  doShrinkSlab(sh: BinderShrinker, nid: number, priority: number): DoShrinkSlabResult {
     const sc = new ShrinkControl(GFP_KERNEL, nid, null);
-    const sink = this.opts.shrinkSink;
-    return sh.doShrink(sc, priority, {
-      start: (e) => {
-        this.events['mm_shrink_slab_start'] = (this.events['mm_shrink_slab_start'] ?? 0) + 1;
-        sink?.start(e, this.now);
-      },
-      end: (e) => {
-        this.events['mm_shrink_slab_end'] = (this.events['mm_shrink_slab_end'] ?? 0) + 1;
-        sink?.end(e, this.now);
-      },
-    });
+    return sh.doShrink(sc, priority, { start: (e) => this.noteShrinkStart(e), end: (e) => this.noteShrinkEnd(e) });
+  }
+
+  private noteShrinkStart(e: MmShrinkSlabStart): void {
+    this.events['mm_shrink_slab_start'] = (this.events['mm_shrink_slab_start'] ?? 0) + 1;
+    this.opts.shrinkSink?.start(e, this.now);
+  }
+
+  private noteShrinkEnd(e: MmShrinkSlabEnd): void {
+    this.events['mm_shrink_slab_end'] = (this.events['mm_shrink_slab_end'] ?? 0) + 1;
+    this.opts.shrinkSink?.end(e, this.now);
   }
 
   /** Skips by reason over all processes (or one driver's). */

@@ -337,7 +337,7 @@ export type RawCount = z.output<typeof CountSchema>;
 
 /** The JSON Schema of scenario files (input side: units as written), for editors. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
   return {
     ...schema,
     title: 'shrinksim scenario',

@@ -22,7 +22,7 @@ import type { ShrinkSlabCtx } from './shrinkSlab.js';
 import { SHRINK_EMPTY, ShrinkControl } from './types.js';
 
 /** What the debugfs functions accept: a registered handle, or what debugfsLookup returned. */
-export type DebugfsTarget = RegisteredShrinker<unknown> | Shrinker<unknown>;
+export type DebugfsTarget<P = unknown> = RegisteredShrinker<P> | Shrinker<P>;
 
 export type DebugfsScanResult =
   | { readonly ok: true; readonly bytes: number }
@@ -31,7 +31,7 @@ export type DebugfsScanResult =
 /** `sizeof(kbuf) - 1`: the most of a write the scan file looks at. */
 export const DEBUGFS_SCAN_MAX_BYTES = 71;
 
-function entryOf(target: DebugfsTarget): Shrinker<unknown> {
+function entryOf<P>(target: DebugfsTarget<P>): Shrinker<P> {
   const s = target instanceof RegisteredShrinker ? target.core : target;
   if (s.debugfsId < 0) {
     throw new ShrinkerStateError(`shrinker "${s.name}" has no debugfs directory (${s.state})`);
@@ -40,7 +40,7 @@ function entryOf(target: DebugfsTarget): Shrinker<unknown> {
 }
 
 /** The text a read of `count` returns (possibly empty). */
-export function debugfsCount(ctx: ShrinkSlabCtx, target: DebugfsTarget): string {
+export function debugfsCount<P>(ctx: ShrinkSlabCtx, target: DebugfsTarget<P>): string {
   const s = entryOf(target);
   const memcgAware = s.flags.memcgAware;
   const nodes = ctx.memcgs.nrNodeIds;
@@ -66,7 +66,7 @@ export function debugfsCount(ctx: ShrinkSlabCtx, target: DebugfsTarget): string 
 }
 
 /** A write of `input` to `scan`. */
-export function debugfsScan(ctx: ShrinkSlabCtx, target: DebugfsTarget, input: string): DebugfsScanResult {
+export function debugfsScan<P>(ctx: ShrinkSlabCtx, target: DebugfsTarget<P>, input: string): DebugfsScanResult {
   const s = entryOf(target);
   const bytes = Buffer.from(input, 'utf8');
   const size = bytes.length;

@@ -6,8 +6,9 @@
  *   freeable = (long)~0UL = −1 ≠ 0 and ≠ SHRINK_EMPTY, so the call proceeds;
  *   delta = (u64)(−1 >> p) · 4 / seeks — at seeks 2: (2^64 − 4) / 2 = 2^63 − 2;
  *   total_scan = min((nr >> p) + delta, 2 · −1) = −2: no scan call (−2 < batch, −2 < −1);
- *   next_deferred = min(max(nr + delta − 0, 0), −2) = −2: the deferred slot goes NEGATIVE,
- *   and by −2 more on every further call.
+ *   next_deferred = min(max(nr + delta − 0, 0), −2) = −2: the deferred slot goes NEGATIVE.
+ *   Later calls take the −2 out (xchg) and put −2 back, so it stays at 2·freeable = −2;
+ *   only callers racing between another's xchg and add would pile up −2 each.
  *
  * Typed shrinkers (CountObjects / ScanObjects) cannot say such things; register raw ones with
  * `AllocatedShrinker.setRawOps`, or ask one-off questions with `whatIfRaw`.

@@ -80,8 +80,10 @@ export const CountObjects = {
   /**
    * A count of n objects. 0 means "unknown", never EMPTY (Dave Chinner's point in the Rust
    * review); values above the limit are clamped to it, so a count can never alias a sentinel.
+   * The default clamp is ULONG_MAX/4: at ULONG_MAX/2 (= LONG_MAX) `2 * freeable` wraps to −2
+   * and the deferred slot goes negative at every priority (see limits.ts).
    */
-  new(n: number | bigint, limit: CountLimit = 'ULONG_MAX/2'): CountResult {
+  new(n: number | bigint, limit: CountLimit = 'ULONG_MAX/4'): CountResult {
     const v = BigInt(n);
     if (v < 0n) throw new RangeError(`count_objects: negative count ${v}`);
     if (v === 0n) return CountObjects.UNKNOWN;

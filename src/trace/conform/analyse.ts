@@ -9,7 +9,7 @@
 import { batchSizeOf } from '../../mm/shrinker/arith.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../shrinkEvents.js';
 import { pointerKey } from '../ftrace/shrinkFormat.js';
-import { checkPair, nextDeferredOf, numbersOf, type Concurrency, type PairNumbers, type PairVerdict } from './checkPair.js';
+import { SETS_NR_SCANNED, checkPair, nextDeferredOf, numbersOf, type Concurrency, type PairNumbers, type PairVerdict } from './checkPair.js';
 import type { FileScan, ShrinkLine, ShrinkPair } from './collect.js';
 import { overlapsOf, type CallSpan } from './concurrency.js';
 import { inferBatch, type BatchChoice } from './inferBatch.js';
@@ -122,13 +122,17 @@ export function analyse(scans: readonly FileScan[], opts: ConformOptions = {}): 
     scan.pairs.forEach((pair, i) => {
       const inst = models.get(`${pair.fn}\u0000${pair.ptr}`)!;
       const n = numbers[i]!;
-      const verdict = checkPair(n, { seeks: inst.seeks.seeks, batchSize: batchSizeOf(inst.batch.batch) }, conc[i]!);
+      const model = { seeks: inst.seeks.seeks, batchSize: batchSizeOf(inst.batch.batch), setsNrScanned: SETS_NR_SCANNED.has(inst.fn) };
+      const verdict = checkPair(n, model, conc[i]!);
       count(fileCounts, verdict);
       count(inst, verdict);
       results.push({ pair, numbers: n, concurrency: conc[i]!, verdict });
     });
-    for (const line of scan.orphanStarts) unpaired.push({ file: scan.file, kind: 'start-without-end', line });
-    for (const line of scan.orphanEnds) unpaired.push({ file: scan.file, kind: 'end-without-start', line });
+    const lost: Unpaired[] = [
+      ...scan.orphanStarts.map((line) => ({ file: scan.file, kind: 'start-without-end' as const, line })),
+      ...scan.orphanEnds.map((line) => ({ file: scan.file, kind: 'end-without-start' as const, line })),
+    ];
+    unpaired.push(...lost.sort((a, b) => a.line.lineNo - b.line.lineNo));
     files.push({
       file: scan.file,
       lines: scan.lines,
@@ -139,7 +143,6 @@ export function analyse(scans: readonly FileScan[], opts: ConformOptions = {}): 
       ...fileCounts,
     });
   }
-  unpaired.sort((a, b) => (a.file === b.file ? a.line.lineNo - b.line.lineNo : 0));
 
   // 4. Rows per function, and totals.
   const instances = [...models.values()].sort((a, b) => (a.fn === b.fn ? (a.ptr < b.ptr ? -1 : 1) : a.fn < b.fn ? -1 : 1));

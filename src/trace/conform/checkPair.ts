@@ -9,7 +9,11 @@
 import { computeDelta, computeNextDeferred, computeTotalScan, honestLoop } from '../../mm/shrinker/arith.js';
 import { s64, type Long } from '../../mm/kint.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../shrinkEvents.js';
+import { DEF_PRIORITY } from '../../mm/shrinker/types.js';
 import { loopFit } from './inferBatch.js';
+
+/** A priority the shift arithmetic is defined for (the kernel uses 0..DEF_PRIORITY). */
+export const validPriority = (p: number): boolean => Number.isInteger(p) && p >= 0 && p < 64;
 
 /** The numbers of a pair in the model's types. */
 export interface PairNumbers {
@@ -48,6 +52,7 @@ export const nextDeferredOf = (n: PairNumbers): Long =>
 
 export type IssueField =
   | 'nid'
+  | 'priority'
   | 'objects_to_shrink'
   | 'unused_scan'
   | 'delta'
@@ -85,7 +90,22 @@ export interface PairModel {
   readonly seeks: number;
   /** b' (batch, or 128 for 0). */
   readonly batchSize: Long;
+  /**
+   * The scan function reports its own `nr_scanned` (allowed: "may be larger than asked"),
+   * so the loop can end anywhere and only the core's arithmetic is checked.
+   */
+  readonly setsNrScanned?: boolean;
 }
+
+/**
+ * Scan functions known to overwrite `sc->nr_scanned` (GPU drivers count pages or objects
+ * their own way). For them the end total_scan is not a function of the batch.
+ */
+export const SETS_NR_SCANNED: ReadonlySet<string> = new Set([
+  'i915_gem_shrinker_scan',
+  'ttm_pool_shrinker_scan',
+  'xe_shrinker_scan',
+]);
 
 export function checkPair(n: PairNumbers, model: PairModel, conc: Concurrency): PairVerdict {
   const issues: Issue[] = [];
@@ -97,32 +117,38 @@ export function checkPair(n: PairNumbers, model: PairModel, conc: Concurrency): 
   if (n.nr < 0n) issue('objects_to_shrink', 'start', '≥ 0', n.nr, 'a deferred slot only ever receives values ≥ 0');
   if (n.unused !== n.nr) issue('unused_scan', 'end', n.nr, n.unused, "the start's objects to shrink (same nr)");
 
-  const delta = computeDelta(n.freeable, n.priority, model.seeks);
+  // Shifts by a negative or ≥ 64 priority are undefined in C: no kernel prints one.
+  const priorityOk = validPriority(n.priority);
+  if (!priorityOk) issue('priority', 'start', `0..${DEF_PRIORITY}`, n.priority, 'reclaim priorities run from DEF_PRIORITY down to 0');
+  const delta = priorityOk ? computeDelta(n.freeable, n.priority, model.seeks) : n.delta;
   if (delta !== n.delta) {
-    const formula = model.seeks === 0 ? 'cache items / 2' : `((cache items >> priority) * 4) / seeks`;
-    issue('delta', 'start', s64(delta), s64(n.delta), `${formula} with seeks ${model.seeks}`);
+    const formula =
+      model.seeks === 0 ? `seeks 0: ${n.freeable} / 2` : `(${n.freeable} >> ${n.priority}) * 4 / seeks ${model.seeks}`;
+    issue('delta', 'start', s64(delta), s64(n.delta), formula);
   }
-  const total = computeTotalScan(n.nr, n.delta, n.freeable, n.priority);
+  const total = priorityOk ? computeTotalScan(n.nr, n.delta, n.freeable, n.priority) : n.totalScan;
   if (total !== n.totalScan) {
-    issue('total_scan', 'start', total, n.totalScan, 'min((objects to shrink >> priority) + delta, 2 * cache items)');
+    issue('total_scan', 'start', total, n.totalScan, `min((${n.nr} >> ${n.priority}) + ${s64(n.delta)}, 2 * ${n.freeable})`);
   }
 
   const loop = { totalScan: n.totalScan, left: n.left, freeable: n.freeable };
-  if (loopFit(loop, model.batchSize) === 'unreachable') {
+  if (!model.setsNrScanned && loopFit(loop, model.batchSize) === 'unreachable') {
     const honest = honestLoop(n.totalScan, n.freeable, model.batchSize).left;
     issue(
       'end_total_scan',
       'end',
       honest,
       n.left,
-      `batch loop from total_scan ${n.totalScan} with batch ${model.batchSize}` +
+      `batch loop: ${n.totalScan} in batches of ${model.batchSize} on ${n.freeable} items` +
         ` (or ${n.totalScan} - k*${model.batchSize} after a SHRINK_STOP)`,
     );
   }
 
   const scanned = s64(n.totalScan - n.left);
   // No completed scan call ⇒ nothing summed into freed (a STOP call's return is not added).
-  if (scanned === 0n && n.retval !== 0) issue('retval', 'end', 0, n.retval, 'nothing was scanned (total_scan unchanged)');
+  if (scanned === 0n && n.retval !== 0) {
+    issue('retval', 'end', 0, n.retval, `nothing was scanned (total_scan stayed ${n.left})`);
+  }
 
   const next = nextDeferredOf(n);
   let verdict: PairVerdict = { kind: 'exact' };
@@ -131,9 +157,10 @@ export function checkPair(n: PairNumbers, model: PairModel, conc: Concurrency): 
     if (extra > 0n && conc.calls > 0 && extra <= conc.maxAdded) {
       verdict = { kind: 'consistent', extra, maxAdded: conc.maxAdded };
     } else {
-      const why = `min(max(objects to shrink + delta - scanned ${scanned}, 0), 2 * cache items)`;
+      const why = `min(max(${n.nr} + ${s64(n.delta)} - scanned ${scanned}, 0), 2 * ${n.freeable})`;
       const expected = conc.calls > 0 ? `${next}..${next + conc.maxAdded}` : next;
-      const whyConc = conc.calls > 0 ? `${why}, plus at most ${conc.maxAdded} added by ${conc.calls} concurrent call(s)` : why;
+      const whyConc =
+        conc.calls > 0 ? `${why}, plus up to ${conc.maxAdded} added by ${conc.calls} overlapping call(s)` : `${why}; no overlapping call`;
       issue('new_scan', 'end', expected, n.newScan, whyConc);
     }
   }

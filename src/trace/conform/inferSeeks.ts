@@ -33,6 +33,8 @@ export interface SeeksSet {
 const numeratorOf = (e: SeeksEvidence): ULong => u64(u64(sar(e.freeable, e.priority)) * 4n);
 
 export function seeksSetOf(e: SeeksEvidence): SeeksSet {
+  // An impossible priority says nothing about seeks (the pair is reported on its own).
+  if (!Number.isInteger(e.priority) || e.priority < 0 || e.priority >= 64) return { lo: 1, hi: SEEKS_MAX, zero: true };
   const zero = computeDelta(e.freeable, e.priority, 0) === e.delta;
   const num = numeratorOf(e);
   const max = BigInt(SEEKS_MAX);

@@ -3,7 +3,7 @@
  * pure functions of the report (colour is a parameter, not a TTY probe).
  */
 import type { ConformReport, FunctionRow, PairResult } from './analyse.js';
-import type { Issue } from './checkPair.js';
+import { SETS_NR_SCANNED, type Issue } from './checkPair.js';
 
 /** Colour hooks; identity functions give plain text. */
 export interface Paint {
@@ -19,6 +19,7 @@ export const PLAIN: Paint = { ok: id, bad: id, warn: id, dim: id, bold: id };
 
 const FIELD_LABEL: Record<Issue['field'], string> = {
   nid: 'nid',
+  priority: 'priority',
   objects_to_shrink: 'objects to shrink',
   unused_scan: 'unused scan count',
   delta: 'delta',
@@ -105,6 +106,8 @@ export function renderTable(report: ConformReport, paint: Paint = PLAIN): string
     '',
     paint.dim('seeks and batch: inferred per shrinker instance (pointer) unless given with --seeks/--batch'),
   );
+  const own = report.functions.filter((f) => SETS_NR_SCANNED.has(f.fn)).map((f) => f.fn);
+  if (own.length > 0) out.push(paint.dim(`${own.join(', ')}: set nr_scanned themselves, so the end total_scan is not checked`));
   if (undetermined) out.push(paint.dim('?: the pairs fit other batch values equally well (nothing was scanned in full batches)'));
 
   if (report.files.length > 1) {
@@ -199,7 +202,15 @@ export function toJson(report: ConformReport, version: string): unknown {
           ? { fitting: { zero: i.seeks.allFit.zero, min: i.seeks.allFit.lo, max: i.seeks.allFit.hi } }
           : {}),
       },
-      batch: { value: i.batch.batch, source: i.batch.source, honest: i.batch.honest, reachable: i.batch.reachable, of: i.batch.of },
+      batch: {
+        value: i.batch.batch,
+        source: i.batch.source,
+        determined: i.batch.determined,
+        honest: i.batch.honest,
+        reachable: i.batch.reachable,
+        of: i.batch.of,
+      },
+      setsNrScanned: SETS_NR_SCANNED.has(i.fn),
     })),
     mismatches: report.results.flatMap((r) =>
       r.verdict.kind === 'mismatched'

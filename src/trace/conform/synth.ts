@@ -71,7 +71,7 @@ export const DEFAULT_SYNTH_SHRINKERS: readonly SynthShrinker[] = [
   { symbol: 'binder_shrink_scan+0x0/0xd0 [binder_linux]', ptr: 'ffff8f35c1dd5780', seeks: 2, batch: 0, behaviour: 'honest', items: 600 },
   { symbol: 'kfree_rcu_shrink_scan+0x0/0x120', ptr: 'ffff8f35c104a300', seeks: 2, batch: 0, behaviour: 'overfree', items: 40 },
   { symbol: 'vmap_node_shrink_scan+0x0/0x60', ptr: 'ffff8f35c104a200', seeks: 2, batch: 0, behaviour: 'stop-always', items: 20 },
-  { symbol: 'i915_gem_shrinker_scan+0x0/0x130 [i915]', ptr: 'ffff8f35c2a01000', seeks: 2, batch: 4096, behaviour: 'honest', items: 3_000_000 },
+  { symbol: 'big_batch_cache_scan+0x0/0x130 [demo]', ptr: 'ffff8f35c2a01000', seeks: 2, batch: 4096, behaviour: 'honest', items: 3_000_000 },
   { symbol: 'deferred_split_scan+0x0/0x3a0', ptr: 'ffff8f35c104a400', seeks: 1, batch: 0, behaviour: 'honest', items: 5_000 },
 ];
 

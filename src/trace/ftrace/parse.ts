@@ -147,6 +147,7 @@ export async function* readTraceLines(path: string): AsyncGenerator<TraceLine> {
     streamError ??= e as Error;
   } finally {
     rl.close();
+    gunzip?.destroy();
     raw.destroy();
   }
   if (streamError) {

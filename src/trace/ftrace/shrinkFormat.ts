@@ -65,9 +65,8 @@ function int(text: string): number | undefined {
   return Number.isSafeInteger(v) && v >= I32_MIN && v <= I32_MAX ? v : undefined;
 }
 
-function gfpOf(text: string): { mask: GfpMask | undefined } {
-  return { mask: parseGfp(text, '6.12') ?? parseGfp(text, '6.1') };
-}
+/** The 6.12 names first; 6.1 adds `__GFP_ATOMIC`. */
+const gfpOf = (text: string): GfpMask | undefined => parseGfp(text, '6.12') ?? parseGfp(text, '6.1');
 
 export function parseShrinkStartBody(body: string): ParsedShrinkStart | undefined {
   const m = START_RE.exec(body);
@@ -81,7 +80,7 @@ export function parseShrinkStartBody(body: string): ParsedShrinkStart | undefine
   const priority = int(prioT!);
   if (nid === undefined || nr === undefined || items === undefined || delta === undefined) return undefined;
   if (total === undefined || priority === undefined) return undefined;
-  const { mask } = gfpOf(gfpText!);
+  const mask = gfpOf(gfpText!);
   const shr: ShrinkerTraceRef = { symbol: symbol!, ptr: ptr! };
   return {
     event: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPair, nextDeferredOf, type PairNumbers } from '../../../src/trace/conform/checkPair.js';
+import { SETS_NR_SCANNED, checkPair, nextDeferredOf, type PairNumbers } from '../../../src/trace/conform/checkPair.js';
 import { overlapsOf, type CallSpan } from '../../../src/trace/conform/concurrency.js';
 
 /** p4's binder pair at priority 6 (trace_p4 lines of binder_shrink_scan ffff8f35c1dd5780). */
@@ -108,5 +108,31 @@ describe('overlapsOf', () => {
       { calls: 0, maxAdded: 0n },
       { calls: 0, maxAdded: 0n },
     ]);
+  });
+});
+
+describe('checkPair: impossible priorities', () => {
+  it('a priority outside 0..63 is reported instead of shifting by it', () => {
+    for (const priority of [-1, 64, -2147483648]) {
+      const v = checkPair({ ...BINDER_P6, priority }, BINDER, ALONE);
+      expect(v).toMatchObject({ kind: 'mismatched', issues: [{ field: 'priority', got: String(priority) }] });
+    }
+  });
+});
+
+describe('checkPair: shrinkers that report their own nr_scanned', () => {
+  it('ttm/i915/xe may end anywhere; next_deferred still uses scanned = T − L', () => {
+    // F 10000 at p 4: delta (10000 >> 4) * 4 / 2 = 1250; T = (16000 >> 4) + 1250 = 2250.
+    // The shrinker reported 2280 scanned in total, so total_scan ends at −30.
+    const n: PairNumbers = { ...BINDER_P6, freeable: 10_000n, nr: 16_000n, priority: 4, delta: 1250n, totalScan: 2250n, unused: 16_000n, left: -30n, retval: 7, newScan: 15_000n };
+    // 16000 + 1250 − 2280 = 14970 (below 2F).
+    expect(nextDeferredOf(n)).toBe(14_970n);
+    const strict = checkPair(n, BINDER, ALONE);
+    expect(strict).toMatchObject({ kind: 'mismatched' });
+    const relaxed = checkPair(n, { ...BINDER, setsNrScanned: true }, ALONE);
+    expect(relaxed).toEqual({ kind: 'mismatched', issues: [expect.objectContaining({ field: 'new_scan', expected: '14970', got: '15000' })] });
+    expect(checkPair({ ...n, newScan: 14_970n }, { ...BINDER, setsNrScanned: true }, ALONE)).toEqual({ kind: 'exact' });
+    expect(SETS_NR_SCANNED.has('ttm_pool_shrinker_scan')).toBe(true);
+    expect(SETS_NR_SCANNED.has('super_cache_scan')).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
  * from a shared deferred slot) must be consistent, never mismatched; a 20,000-pair trace with
  * several shrinkers and tasks must reproduce completely.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GFP_KERNEL } from '../../../src/mm/gfp.js';
 import type { Long } from '../../../src/mm/kint.js';
@@ -138,7 +139,7 @@ describe('synthesizeTrace', () => {
     expect(byPtr['ffff8f35c1874180']).toEqual(['super_cache_scan', 2, 1024]);
     expect(byPtr['ffff8f35c1dd5e00']).toEqual(['super_cache_scan', 0, 1024]);
     expect(byPtr['ffff8f35c1dd5780']).toEqual(['binder_shrink_scan', 2, 128]);
-    expect(byPtr['ffff8f35c2a01000']).toEqual(['i915_gem_shrinker_scan', 2, 4096]);
+    expect(byPtr['ffff8f35c2a01000']).toEqual(['big_batch_cache_scan', 2, 4096]);
     expect(byPtr['ffff8f35c104a400']).toEqual(['deferred_split_scan', 1, 128]);
     expect(new Set(r.instances.map((i) => i.fn)).size).toBe(6);
   });
@@ -150,5 +151,26 @@ describe('synthesizeTrace', () => {
       expect(r.totals.mismatched).toBe(0);
       expect(r.totals.consistent).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('synthetic traces (property)', () => {
+  it('any seed: nothing mismatched; raising one lone call\'s new scan count by 1 is caught', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.nat(), (seed, pick) => {
+        const t = synthesizeTrace({ seed, pairs: 150, concurrency: 0.3 });
+        const r = analyse([collectLines('s', t.lines)]);
+        expect(r.totals.mismatched).toBe(0);
+        const lone = r.results.filter((x) => x.concurrency.calls === 0);
+        const victim = lone[pick % lone.length]!;
+        const lines = [...t.lines];
+        const i = victim.pair.end.lineNo - 1;
+        lines[i] = lines[i]!.replace(/new scan count (\d+)/, (_, v: string) => `new scan count ${BigInt(v) + 1n}`);
+        const bad = analyse([collectLines('s', lines)]);
+        expect(bad.totals.mismatched).toBe(1);
+        expect(bad.results.find((x) => x.verdict.kind === 'mismatched')!.pair.end.lineNo).toBe(i + 1);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
