@@ -270,12 +270,3 @@ export class SyntheticCache {
     return ops;
   }
 }
-
-/** Default `%pS` symbols of the kinds, as the kernel functions are named. */
-export const DEFAULT_SYMBOLS: Readonly<Record<ShrinkerKind, string>> = {
-  superblock: 'super_cache_scan+0x0/0x1c0',
-  seeks0: 'kfree_rcu_shrink_scan+0x0/0x120',
-  numa: 'deferred_split_scan+0x0/0x3c0',
-  memcg: 'scan_shadow_nodes+0x0/0x50',
-  custom: 'custom_shrink_scan+0x0/0x100',
-};
