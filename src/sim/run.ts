@@ -363,7 +363,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     const node = nodes[nid ?? allocCursor++ % nrNodes] ?? node0;
     const engineTask: EngineTask = { ...task, nid: node.nid, scope: 'none' };
     const r = allocPages(allocEnv, node, owner, pages, mask, engineTask);
-    if (r.directReclaims > 0) memStats.directReclaims++;
+    memStats.directReclaims += r.directReclaims;
     noteFree();
     if (r.ok) return { ok: true };
     memStats.allocFailures++;

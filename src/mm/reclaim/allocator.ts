@@ -12,7 +12,7 @@
  * Results are values: a failed allocation is data, never an exception.
  */
 import { __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, type GfpMask } from '../gfp.js';
-import { MAX_RECLAIM_RETRIES } from './constants.js';
+import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
 import { tryToFreePages } from './directReclaim.js';
 import type { MemoryModel, NodeMemory, PageOwner } from './nodeMemory.js';
 import type { ReclaimDeps, TaskRef } from './scanControl.js';
@@ -38,7 +38,35 @@ export interface AllocEnv {
 
 const fits = (node: NodeMemory, n: number, mark: number): boolean => node.free - n >= mark;
 
+/**
+ * Allocates `n` pages as the kernel would: as a run of small requests, not one giant one.
+ * A workload that faults in 36 MiB does so page by page, and each page that finds free memory
+ * below the watermark triggers its own direct reclaim of SWAP_CLUSTER_MAX pages; modelling
+ * the whole amount as one request would need one reclaim to free everything at once and fail
+ * where the kernel succeeds. Requests go in chunks of SWAP_CLUSTER_MAX pages (one direct
+ * reclaim's target). The first chunk that fails ends the run; chunks already taken stay taken.
+ */
 export function allocPages(
+  env: AllocEnv,
+  node: NodeMemory,
+  owner: PageOwner,
+  n: number,
+  gfpMask: GfpMask,
+  task: TaskRef,
+): AllocResult {
+  if (n <= SWAP_CLUSTER_MAX) return allocChunk(env, node, owner, n, gfpMask, task);
+  let directReclaims = 0;
+  let reclaimed = 0;
+  for (let left = n; left > 0; left -= SWAP_CLUSTER_MAX) {
+    const r = allocChunk(env, node, owner, Math.min(left, SWAP_CLUSTER_MAX), gfpMask, task);
+    directReclaims += r.directReclaims;
+    reclaimed += r.reclaimed;
+    if (!r.ok) return { ok: false, reason: r.reason, directReclaims, reclaimed };
+  }
+  return { ok: true, directReclaims, reclaimed };
+}
+
+function allocChunk(
   env: AllocEnv,
   node: NodeMemory,
   owner: PageOwner,

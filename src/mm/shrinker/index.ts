@@ -24,6 +24,7 @@ export {
   AllocatedShrinker,
   RegisteredShrinker,
   ShrinkerStateError,
+  type Shrinker,
   FAKE_PTR_BASE,
   defaultSymbol,
   fakePtr,

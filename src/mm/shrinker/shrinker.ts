@@ -155,8 +155,15 @@ export class Shrinker<P = unknown> implements ShrinkerCore<P>, ShrinkerView {
     return flagBits(this.flags, this.host.profile) | internal;
   }
 
+  private cachedRef: ShrinkerTraceRef | undefined;
+
   get traceRef(): ShrinkerTraceRef {
-    return { symbol: this.symbol, ptr: fakePtr(Math.max(0, this.registrationIndex)) };
+    const ptr = fakePtr(Math.max(0, this.registrationIndex));
+    // One object per identity, so start and end events share it.
+    if (this.cachedRef?.symbol !== this.symbol || this.cachedRef.ptr !== ptr) {
+      this.cachedRef = { symbol: this.symbol, ptr };
+    }
+    return this.cachedRef;
   }
 
   get debugfsName(): string | null {
