@@ -13,7 +13,7 @@
  */
 import { UserError } from '../util/errors.js';
 import { bigintToJson } from './json.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from './result.js';
+import { RESULT_SCHEMA_VERSION, shrinkerLabels, type RunResult } from './result.js';
 
 export const BASELINE_KIND = 'shrinksim-baseline';
 
@@ -30,13 +30,9 @@ export interface Baseline {
 export function metricsOf(r: RunResult): Map<string, bigint> {
   const m = new Map<string, bigint>();
   const put = (k: string, v: number | bigint) => m.set(k, BigInt(v));
-  const seen = new Map<string, number>();
-  for (const s of r.shrinkers) {
-    // Two shrinkers may share a name (the C and the Rust Binder drivers both register
-    // "android-binder"): later ones get `#2`, `#3` in registration order.
-    const k = (seen.get(s.name) ?? 0) + 1;
-    seen.set(s.name, k);
-    const p = `shrinker.${s.name}${k > 1 ? `#${k}` : ''}`;
+  const labels = shrinkerLabels(r.shrinkers);
+  for (const [i, s] of r.shrinkers.entries()) {
+    const p = `shrinker.${labels[i]}`;
     put(`${p}.countCalls`, s.countCalls);
     put(`${p}.countSkips`, s.countSkips);
     put(`${p}.scanCalls`, s.scanCalls);

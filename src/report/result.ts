@@ -45,7 +45,7 @@ export interface ShrinkerStats {
   /** do_shrink_slab calls whose count was 0 or SHRINK_EMPTY (no tracepoint). */
   readonly countSkips: number;
   /** scan_objects calls, a final STOP call included. */
-  readonly scanCalls: number;
+  readonly scanCalls: bigint;
   /** Σ nr_scanned (non-STOP calls). */
   readonly scanned: bigint;
   readonly freed: bigint;
@@ -204,4 +204,18 @@ export interface RunOptions {
   readonly onProgress?: (fraction: number) => void;
   /** Scenario file name for `scenario.file`. */
   readonly file?: string;
+}
+
+/**
+ * One label per shrinker row: its name, with `#2`, `#3` … on later shrinkers of the same name
+ * (the C and the Rust Binder drivers both register "android-binder"), in registration order.
+ * The summary and the baseline keys use the same labels.
+ */
+export function shrinkerLabels(shrinkers: readonly { readonly name: string }[]): string[] {
+  const seen = new Map<string, number>();
+  return shrinkers.map((s) => {
+    const k = (seen.get(s.name) ?? 0) + 1;
+    seen.set(s.name, k);
+    return k > 1 ? `${s.name}#${k}` : s.name;
+  });
 }

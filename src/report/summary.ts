@@ -4,7 +4,7 @@
  * way the CLI should (a TTY, and neither NO_COLOR nor TERM=dumb; FORCE_COLOR wins).
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { RunResult } from './result.js';
+import { shrinkerLabels, type RunResult } from './result.js';
 import { nsToSeconds } from './csv.js';
 
 export interface SummaryOptions {
@@ -42,14 +42,15 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
   );
 
   h('Shrinkers');
+  const labels = shrinkerLabels(r.shrinkers);
   if (r.shrinkers.length === 0) out.push('  (none)');
   else {
     out.push(
       ...table(
         c,
         ['name', 'seeks', 'batch', 'count calls', 'scan calls', 'scanned', 'freed', 'STOPs', 'deferred end', 'count end'],
-        r.shrinkers.map((s) => [
-          s.name,
+        r.shrinkers.map((s, i) => [
+          labels[i] ?? s.name,
           n(s.seeks),
           n(s.batch),
           n(s.countCalls),

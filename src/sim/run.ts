@@ -26,6 +26,7 @@ import type { ReclaimDeps, ReclaimPath as EnginePath, TaskRef as EngineTask } fr
 import { zoneWatermarks } from '../mm/reclaim/watermarks.js';
 import { debugfsCount, debugfsScan } from '../mm/shrinker/debugfs.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
+import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
 import type { RegisteredShrinker, ShrinkerView } from '../mm/shrinker/shrinker.js';
 import { shrinkSlab, type ShrinkSlabCtx, type ShrinkSlabSink } from '../mm/shrinker/shrinkSlab.js';
 import { assertNever } from '../mm/shrinker/types.js';
@@ -66,7 +67,7 @@ const SLAB_GROWER: TaskRef = { comm: 'kworker/0:1', pid: 30, cpu: 0 };
 interface MutableShrinkerStats {
   countCalls: number;
   countSkips: number;
-  scanCalls: number;
+  scanCalls: bigint;
   scanned: bigint;
   freed: bigint;
   stops: number;
@@ -165,10 +166,15 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const ctxOf = (t: TaskRef): TraceContext => ({ comm: t.comm, pid: t.pid, cpu: t.cpu, tsNs: BigInt(clock.now) });
 
   // ---- shrinkers -----------------------------------------------------------------------
-  const registry = new ShrinkerRegistry({ profile, memcgs });
+  // Each scenario is its own "boot": its shrinker structs sit at addresses derived from the
+  // scenario hash, so traces of different scenarios never share a `%p` (conform keys shrinker
+  // instances by pointer). The seed does not move them, like a reboot of the same kernel.
+  const hash = scenarioHash(resolved);
+  const ptrBase = FAKE_PTR_BASE + (BigInt(`0x${hash.slice(7, 13)}`) << 20n);
+  const registry = new ShrinkerRegistry({ profile, memcgs, ptrBase });
   const entries: ShrinkerEntry[] = [];
   const bySerial = new Map<number, ShrinkerEntry>();
-  const newStats = (): MutableShrinkerStats => ({ countCalls: 0, countSkips: 0, scanCalls: 0, scanned: 0n, freed: 0n, stops: 0, deferredMax: 0n });
+  const newStats = (): MutableShrinkerStats => ({ countCalls: 0, countSkips: 0, scanCalls: 0n, scanned: 0n, freed: 0n, stops: 0, deferredMax: 0n });
   const addEntry = (e: ShrinkerEntry): void => {
     entries.push(e);
     bySerial.set(e.view.serial, e);
@@ -210,15 +216,15 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     ...(trace.collect ? { traceSink: (rec: BinderTraceRecord) => trace.add(rec.ctx, rec.event.name, () => formatBinderEventBody(rec.event)) } : {}),
     reclaimTask: resolved.scriptTask,
     nrNodes,
+    // Binder registers its shrinker(s) in the run's registry, after the synthetic caches (as a
+    // module loaded after boot), so shrink_slab, drop_slab, debugfs and Binder's own `shrink`
+    // steps all share one nr_deferred per shrinker.
+    registry,
+    shrinker: { seeks: resolved.binder.shrinker.seeks, batch: resolved.binder.shrinker.batch },
   });
   for (const sh of binder.shrinkers) {
-    const reg = registry
-      .shrinkerAlloc<unknown>({ name: sh.meta.name, flags: sh.meta.flags, priv: undefined })
-      .setOps(sh.ops)
-      .setSeeks(resolved.binder.shrinker.seeks)
-      .setBatch(resolved.binder.shrinker.batch)
-      .setSymbol(sh.meta.traceRef.symbol)
-      .register();
+    const reg = sh.registered;
+    if (!reg) throw new Error('binder shrinker was not registered in the run registry');
     addEntry({ reg, view: reg.view, binder: sh, stats: newStats() });
   }
   const procCounters = new Map<string, ProcCounters>(resolved.binder.procs.map((p) => [p.name, { allocations: 0, failures: {} }]));
@@ -705,7 +711,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'shrinksim', version: VERSION },
-    scenario: opts.file !== undefined ? { name: resolved.name, file: opts.file, hash: scenarioHash(resolved) } : { name: resolved.name, hash: scenarioHash(resolved) },
+    scenario: opts.file !== undefined ? { name: resolved.name, file: opts.file, hash } : { name: resolved.name, hash },
     seed,
     kernel: profile,
     simulatedNs: clock.now,

@@ -12,11 +12,11 @@ export function sampleResult(over: Partial<RunResult> = {}): RunResult {
     shrinkers: [
       {
         name: 'sb-ext4:vda1', symbol: 'super_cache_scan+0x0/0x1c0', seeks: 2, batch: 1024, numaAware: true, memcgAware: true,
-        countCalls: 10, countSkips: 1, scanCalls: 4, scanned: 4096n, freed: 4000n, stops: 1, deferredEnd: 9223372036854775807n, deferredMax: 9223372036854775807n, countEnd: 100n,
+        countCalls: 10, countSkips: 1, scanCalls: 4n, scanned: 4096n, freed: 4000n, stops: 1, deferredEnd: 9223372036854775807n, deferredMax: 9223372036854775807n, countEnd: 100n,
       },
       {
         name: 'android-binder', symbol: 'binder_shrink_scan+0x0/0xd0', seeks: 2, batch: 0, numaAware: false, memcgAware: false,
-        countCalls: 3, countSkips: 0, scanCalls: 2, scanned: 256n, freed: 150n, stops: 0, deferredEnd: 44n, deferredMax: 60n, countEnd: 0n,
+        countCalls: 3, countSkips: 0, scanCalls: 2n, scanned: 256n, freed: 150n, stops: 0, deferredEnd: 44n, deferredMax: 60n, countEnd: 0n,
       },
     ],
     binder: {

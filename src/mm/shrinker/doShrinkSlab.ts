@@ -53,8 +53,8 @@ export interface ShrinkTraceSink {
 }
 
 export interface DoShrinkSlabStats {
-  /** scan_objects calls, including a final STOP call. */
-  calls: number;
+  /** scan_objects calls, including a final STOP call (bigint: the bulk path can exceed 2^53). */
+  calls: bigint;
   /** Calls that returned SHRINK_STOP (0 or 1). */
   stops: number;
   /** Σ nr_scanned over non-STOP calls (what `slabs_scanned` vmstat adds). */
@@ -110,7 +110,7 @@ export function doShrinkSlab<P>(
   };
   sink?.start(start);
 
-  const stats: DoShrinkSlabStats = { calls: 0, stops: 0, scanned: 0n, freed: 0n, livelock: false };
+  const stats: DoShrinkSlabStats = { calls: 0n, stops: 0, scanned: 0n, freed: 0n, livelock: false };
   let totalScan = plan.totalScan;
   const bs = plan.batchSize;
 
@@ -121,13 +121,13 @@ export function doShrinkSlab<P>(
     sc.nrToScan = Number(bs);
     sc.nrScanned = Number(bs);
     stats.freed = u64(stats.freed + many.call(shrinker.ops, sc, fullCalls, u64(bs), shrinker.priv));
-    stats.calls += Number(fullCalls);
+    stats.calls += fullCalls;
     stats.scanned = fullCalls * bs;
     totalScan -= fullCalls * bs;
   }
 
   while (loopContinues(totalScan, bs, freeable)) {
-    if (stats.calls >= MAX_SCAN_CALLS) {
+    if (stats.calls >= BigInt(MAX_SCAN_CALLS)) {
       stats.livelock = true;
       break;
     }

@@ -23,6 +23,7 @@ import { ShrinkerMutex } from './mutex.js';
 import { RcuList, type RcuNode } from './rcuList.js';
 import { ShrinkerRwsem } from './rwsem.js';
 import {
+  FAKE_PTR_BASE,
   AllocatedShrinker,
   Shrinker,
   ShrinkerStateError,
@@ -39,6 +40,12 @@ export interface ShrinkerRegistryOptions {
   readonly rwsem?: ShrinkerRwsem;
   /** 6.12: the writer mutex. Created if absent. */
   readonly mutex?: ShrinkerMutex;
+  /**
+   * Base of the fake `%p` pointers (default FAKE_PTR_BASE). Two simulated "boots" should use
+   * different bases, as real kernels place their shrinkers differently: conform keys shrinker
+   * instances by pointer, so traces of different runs checked together must not collide.
+   */
+  readonly ptrBase?: bigint;
 }
 
 export interface ShrinkerAllocOptions<P> {
@@ -54,6 +61,7 @@ export class ShrinkerRegistry implements ShrinkerHost {
   readonly memcgs: MemcgTree;
   readonly rwsem: ShrinkerRwsem;
   readonly mutex: ShrinkerMutex;
+  readonly ptrBase: bigint;
   private readonly list = new RcuList<Shrinker<unknown>>();
   private readonly nodes = new Map<Shrinker<unknown>, RcuNode<Shrinker<unknown>>>();
   private readonly idr = new Map<number, Shrinker<unknown>>();
@@ -67,6 +75,7 @@ export class ShrinkerRegistry implements ShrinkerHost {
     this.memcgs = opts.memcgs;
     this.rwsem = opts.rwsem ?? new ShrinkerRwsem();
     this.mutex = opts.mutex ?? new ShrinkerMutex();
+    this.ptrBase = opts.ptrBase ?? FAKE_PTR_BASE;
   }
 
   get nrNodeIds(): number {

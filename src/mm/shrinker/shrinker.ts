@@ -72,8 +72,8 @@ export const defaultSymbol = (name: string): string => `${name}_scan+0x0/0x100`;
 
 /** Fake `%p` values: `ffff8f35c1000000 + 0x100 * registrationIndex`, 16 hex digits. */
 export const FAKE_PTR_BASE = 0xffff8f35c1000000n;
-export const fakePtr = (registrationIndex: number): string =>
-  (FAKE_PTR_BASE + 0x100n * BigInt(registrationIndex)).toString(16).padStart(16, '0');
+export const fakePtr = (registrationIndex: number, base: bigint = FAKE_PTR_BASE): string =>
+  (base + 0x100n * BigInt(registrationIndex)).toString(16).padStart(16, '0');
 
 /** The optional bulk scan of synthetic honest shrinkers (see ShrinkerCore.ops.scanMany). */
 export type ScanMany<P> = (sc: ShrinkControl, calls: bigint, each: ULong, priv: P) => ULong;
@@ -86,6 +86,8 @@ export class ShrinkerStateError extends Error {
 export interface ShrinkerHost {
   readonly profile: KernelProfile;
   readonly memcgs: MemcgTree;
+  /** Where this "boot" puts its shrinker structs (the base of the fake `%p` values). */
+  readonly ptrBase: bigint;
   register(s: Shrinker<unknown>): void;
   free(s: Shrinker<unknown>): FreeOutcome;
   /** The last reference went away while freeing: finish shrinker_free. */
@@ -158,7 +160,7 @@ export class Shrinker<P = unknown> implements ShrinkerCore<P>, ShrinkerView {
   private cachedRef: ShrinkerTraceRef | undefined;
 
   get traceRef(): ShrinkerTraceRef {
-    const ptr = fakePtr(Math.max(0, this.registrationIndex));
+    const ptr = fakePtr(Math.max(0, this.registrationIndex), this.host.ptrBase);
     // One object per identity, so start and end events share it.
     if (this.cachedRef?.symbol !== this.symbol || this.cachedRef.ptr !== ptr) {
       this.cachedRef = { symbol: this.symbol, ptr };

@@ -153,7 +153,7 @@ function checkCall(c: { F: bigint; N: bigint; p: number; s: number; batch: numbe
   expect(calls.length).toBe(ref.calls);
   expect(r.stats.scanned).toBe(ref.scanned);
   expect(r.stats.freed).toBe(ref.freed);
-  if (ref.stopped) expect(r.stats.calls).toBe(calls.length);
+  if (ref.stopped) expect(r.stats.calls).toBe(BigInt(calls.length));
   // 10: the deferred update, 0 ≤ slot ≤ 2F, and the end event shows it.
   expect(slot.value).toBe(ref.next);
   expect(r.end.newScan).toBe(slot.value);
@@ -204,8 +204,8 @@ describe('do_shrink_slab invariants (fast-check)', () => {
         if (r.kind !== 'ran') throw new Error('expected ran');
         expect(r.start.totalScan).toBe(ref.T);
         // F ≥ b' here, so all calls are full batches: calls = floor(T / b'), left = T mod b'.
-        // (stats.calls is a JS number: exact below 2^53 calls, the nearest double above.)
-        expect(r.stats.calls).toBe(Number(ref.T / b));
+        // stats.calls is a bigint, so it stays exact above 2^53 calls.
+        expect(r.stats.calls).toBe(ref.T / b);
         expect(r.end.totalScan).toBe(ref.T % b);
         expect(r.stats.scanned).toBe(ref.T - (ref.T % b));
         expect(slot.value).toBe(ref.next);
@@ -274,7 +274,7 @@ describe('do_shrink_slab invariants (fast-check)', () => {
     const r = doShrinkSlab(core, new ShrinkControl(GFP_KERNEL, 0, null), 0);
     if (r.kind !== 'ran') throw new Error('ran');
     // delta 2000, total 2000; call 0 scans 128 (freed 7), call 1 STOPs.
-    expect(r.stats).toMatchObject({ calls: 2, stops: 1, scanned: 128n, freed: 7n });
+    expect(r.stats).toMatchObject({ calls: 2n, stops: 1, scanned: 128n, freed: 7n });
     expect(r.end.totalScan).toBe(1872n);
     expect(slot.value).toBe(1872n);
     expect(SHRINK_STOP).toBe((1n << 64n) - 1n);

@@ -67,7 +67,7 @@ describe('global path', () => {
     const o = outcomes[0]!;
     expect(o).toMatchObject({ nid: 0, memcg: memcgs.root, priority: 12, gfpMask: GFP_NOFS, retry: false });
     expect(o.shrinker.name).toBe('a');
-    expect(o.result.kind === 'ran' && o.result.stats).toMatchObject({ calls: 3, scanned: 384n, freed: 384n });
+    expect(o.result.kind === 'ran' && o.result.stats).toMatchObject({ calls: 3n, scanned: 384n, freed: 384n });
   });
 
   it('6.1: a writer arriving mid-walk stops it after the current shrinker; freed ?: 1', () => {

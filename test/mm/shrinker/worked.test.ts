@@ -28,7 +28,7 @@ describe('W1: kswapd-style pass at DEF_PRIORITY on a large cache', () => {
     });
     // 489 → 361 → 233 → 105: 105 < 128 and 105 < F, so three calls of 128.
     expect(calls.map((c) => c.nrToScan)).toEqual([128, 128, 128]);
-    expect(r.stats).toEqual({ calls: 3, stops: 0, scanned: 384n, freed: 384n, livelock: false });
+    expect(r.stats).toEqual({ calls: 3n, stops: 0, scanned: 384n, freed: 384n, livelock: false });
     // next_deferred = 5000 + 488 − 384 = 5104.
     expect(r.end).toEqual({
       type: 'mm_shrink_slab_end',
@@ -54,7 +54,7 @@ describe('W2: GFP_NOFS windup, then kswapd (seeks = 0)', () => {
     expect(r.start.totalScan).toBe(2048n);
     expect(r.start.gfpFlags).toBe(GFP_NOFS);
     expect(calls).toEqual([{ nrToScan: 128, nid: 0 }]);
-    expect(r.stats).toMatchObject({ calls: 1, stops: 1, scanned: 0n, freed: 0n });
+    expect(r.stats).toMatchObject({ calls: 1n, stops: 1, scanned: 0n, freed: 0n });
     expect(r.end).toMatchObject({ unusedScan: 0n, newScan: 2048n, totalScan: 2048n, retval: 0 });
     expect(slot.value).toBe(2048n);
   });

@@ -84,11 +84,11 @@ describe('superblock-style cache', () => {
       traceRef: { symbol: 'super_cache_scan+0x0/0x1c0', ptr: 'ffff8f35c1dd5e00' },
     };
     const a = doShrinkSlab(core, new ShrinkControl(GFP_NOFS, 0, ROOT), 10);
-    expect(a.kind === 'ran' && a.stats).toMatchObject({ calls: 1, stops: 1, scanned: 0n, freed: 0n });
+    expect(a.kind === 'ran' && a.stats).toMatchObject({ calls: 1n, stops: 1, scanned: 0n, freed: 0n });
     expect(slot).toBe(2048n);
     // kswapd (GFP_KERNEL, priority 12): delta 2048 again, 16 calls of 128, backlog unchanged
     const b = doShrinkSlab(core, new ShrinkControl(GFP_KERNEL, 0, ROOT), 12);
-    expect(b.kind === 'ran' && b.stats).toMatchObject({ calls: 16, stops: 0, scanned: 2048n, freed: 2048n });
+    expect(b.kind === 'ran' && b.stats).toMatchObject({ calls: 16n, stops: 0, scanned: 2048n, freed: 2048n });
     expect(slot).toBe(2048n);
     expect(c.totalObjects()).toBe(2048n);
   });
