@@ -50,7 +50,7 @@ export default async function doShrinkSlabBench(bench, distDir) {
   const check = (() => {
     big.deferred.slots[0] = 5000n;
     const r = doShrinkSlab(big, sc, 12);
-    if (r.kind !== 'ran' || r.stats.calls !== 3 || r.end.newScan !== 5104n) {
+    if (r.kind !== 'ran' || r.stats.calls !== 3n || r.end.newScan !== 5104n) {
       throw new Error(`doShrinkSlab bench: expected W1 (3 calls, new scan 5104), got ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
     }
     return r;

@@ -8,10 +8,11 @@
  * global freelist when it is freed; an allocation takes its pages off the freelist under the
  * lock and installs missing pages after dropping it.
  */
-import { pageAlign, pageAligned, pageDown, pageIndex, sanitizedSize, sizeTDiff, PAGE_SIZE } from './constants.js';
+import { pageAlign, pageAligned, pageDown, pageIndex, sizeTDiff, PAGE_SIZE } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
 import type { BinderPages } from './pages.js';
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
+import { requestSize } from './requestSize.js';
 
 /** `struct binder_buffer` (the fields the allocator uses). */
 export class CBuffer implements RbNode<CBuffer> {
@@ -121,15 +122,10 @@ export class CBinderAlloc {
    */
   newBuf(req: AllocRequest): CAllocResult {
     if (!this.env.mapped()) return failure('ESRCH', 'no vma');
-    const size = sanitizedSize(req.dataSize, req.offsetsSize, req.extraSize);
-    if (size === 0n) return failure('EINVAL', 'invalid size');
-    if (size > BigInt(this.bufferSize)) {
-      // Larger than the whole mapping: no free buffer can fit it (and it would not fit a JS number).
-      if (req.isAsync && BigInt(this.freeAsyncSpace) < size) return failure('ENOSPC', 'no async space left');
-      return failure('ENOSPC', 'no address space');
-    }
+    const sized = requestSize(req, this.bufferSize, this.freeAsyncSpace);
+    if (!sized.ok) return sized;
     this.env.acquire('alloc');
-    const r = this.newBufLocked(Number(size), req.isAsync);
+    const r = this.newBufLocked(sized.size, req.isAsync);
     if (!r.ok) return r;
     const b = r.buffer;
     b.dataSize = req.dataSize;
@@ -295,13 +291,6 @@ export class CBinderAlloc {
       this.freeBuf(b);
       buffers++;
     }
-    let pages = 0;
-    for (let i = 0; i < this.pages.nrPages; i++) {
-      if (!this.pages.isInstalled(i)) continue;
-      if (this.pages.freelist.del(this.pages.item(i))) this.pages.noteDeleted();
-      this.pages.uninstall(i, false);
-      pages++;
-    }
-    return { buffers, pages };
+    return { buffers, pages: this.pages.releaseAll() };
   }
 }

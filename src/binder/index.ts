@@ -28,12 +28,13 @@ export {
   BinderShrinker,
   C_BINDER_SHRINKER_META,
   RUST_BINDER_SHRINKER_META,
-  SingleDeferredSlot,
   type BinderDeferredView,
   type BinderIsolate,
   type BinderShrinkerMeta,
   type BinderShrinkerTuning,
 } from './shrinker.js';
+/** Re-exported for callers that built Binder shrinkers with it before it moved to mm/shrinker. */
+export { SingleDeferredSlot } from '../mm/shrinker/deferred.js';
 export {
   applyBinderStep,
   binderSnapshot,

@@ -97,6 +97,22 @@ export class BinderPages {
     this.nrLru--;
   }
 
+  /**
+   * Process teardown (`binder_alloc_deferred_release` / the Rust range's drop): every
+   * installed page leaves the freelist, not counted as a reuse, and is freed. Returns how
+   * many pages were freed.
+   */
+  releaseAll(): number {
+    let pages = 0;
+    for (let i = 0; i < this.nrPages; i++) {
+      if (this.installed[i] !== 1) continue;
+      if (this.freelist.del(this.base + i)) this.noteDeleted();
+      this.uninstall(i, false);
+      pages++;
+    }
+    return pages;
+  }
+
   counts(): PageCounts {
     return { active: this.nrInstalled - this.nrLru, lru: this.nrLru, free: this.nrPages - this.nrInstalled };
   }

@@ -12,9 +12,10 @@
  * - page installation takes the range's mm_lock mutex and the mmap lock for *read*;
  * - there are no tracepoints.
  */
-import { pageDown, pageIndex, sanitizedSize, PAGE_SIZE } from './constants.js';
+import { pageDown, pageIndex, PAGE_SIZE } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
 import type { BinderPages } from './pages.js';
+import { requestSize } from './requestSize.js';
 
 /** `TREE_THRESHOLD`: the array form holds at most this many ranges. */
 export const TREE_THRESHOLD = 8;
@@ -103,13 +104,9 @@ export class RustBinderAlloc {
   /** `Process::buffer_alloc`: reserve a range, then `use_range` its pages. */
   newBuf(req: AllocRequest): RustAllocResult {
     if (!this.env.mapped()) return failure('ESRCH', 'no mapping');
-    const big = sanitizedSize(req.dataSize, req.offsetsSize, req.extraSize);
-    if (big === 0n) return failure('EINVAL', 'invalid size');
-    if (big > BigInt(this.bufferSize)) {
-      if (req.isAsync && BigInt(this.freeOnewaySpace) < big) return failure('ENOSPC', 'no async space left');
-      return failure('ENOSPC', 'no address space');
-    }
-    const size = Number(big);
+    const sized = requestSize(req, this.bufferSize, this.freeOnewaySpace);
+    if (!sized.ok) return sized;
+    const size = sized.size;
     this.env.acquire('alloc');
     if (this.mode === 'empty') this.mode = 'array';
     // A full array converts to the tree before placing the new range.
@@ -229,13 +226,6 @@ export class RustBinderAlloc {
   release(): { buffers: number; pages: number } {
     const buffers = this.ranges.length;
     for (const r of [...this.ranges]) this.freeBuf(r);
-    let pages = 0;
-    for (let i = 0; i < this.pages.nrPages; i++) {
-      if (!this.pages.isInstalled(i)) continue;
-      if (this.pages.freelist.del(this.pages.item(i))) this.pages.noteDeleted();
-      this.pages.uninstall(i, false);
-      pages++;
-    }
-    return { buffers, pages };
+    return { buffers, pages: this.pages.releaseAll() };
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { Long } from '../mm/kint.js';
 import { doShrinkSlab, type DeferredSlots, type DoShrinkSlabResult, type ShrinkerCore, type ShrinkTraceSink } from '../mm/shrinker/doShrinkSlab.js';
+import { SingleDeferredSlot } from '../mm/shrinker/deferred.js';
 import type { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import { ShrinkerStateError, type RegisteredShrinker } from '../mm/shrinker/shrinker.js';
 import {
@@ -67,20 +68,6 @@ export const RUST_BINDER_SHRINKER_META: BinderShrinkerMeta = {
  * the list_lru walk with its lock held; must follow ListLru's lock protocol.
  */
 export type BinderIsolate = (item: number, list: LruListHandle) => LruStatus;
-
-/** `nr_deferred` of a shrinker that is not NUMA-aware: one slot, whatever the nid. */
-export class SingleDeferredSlot implements DeferredSlots {
-  value: Long = 0n;
-  xchg(): Long {
-    const v = this.value;
-    this.value = 0n;
-    return v;
-  }
-  add(_sc: ShrinkControl, nr: Long): Long {
-    this.value += nr;
-    return this.value;
-  }
-}
 
 /** Registration knobs a scenario may override (the module's are the meta's defaults). */
 export interface BinderShrinkerTuning {

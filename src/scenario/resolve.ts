@@ -499,14 +499,3 @@ type RawStepUnion = RawStep;
 export function resolveScenario(raw: RawScenario, label: string, fileName?: string): ResolvedScenario {
   return new Resolver(label, raw).resolve(fileName);
 }
-
-/** Nanoseconds as seconds for messages and summaries: `1.5s`, `250ms`. */
-export function formatNs(ns: SimTimeNs): string {
-  if (ns === 0) return '0';
-  if (ns % SEC === 0) return `${ns / SEC}s`;
-  if (ns >= SEC) return `${(ns / SEC).toFixed(3).replace(/\.?0+$/, '')}s`;
-  if (ns % 1_000_000 === 0) return `${ns / 1_000_000}ms`;
-  if (ns >= 1_000_000) return `${(ns / 1_000_000).toFixed(3).replace(/\.?0+$/, '')}ms`;
-  if (ns % 1000 === 0) return `${ns / 1000}us`;
-  return `${ns}ns`;
-}

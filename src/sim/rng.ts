@@ -78,7 +78,10 @@ export function empiricalInt(rng: Rng, buckets: readonly Bucket[]): number {
   return uniformInt(rng, lo, hi);
 }
 
-/** A draw from a scenario size distribution, in bytes. */
+/**
+ * A draw from a scenario size distribution, in bytes. The resolver guarantees log-uniform
+ * bounds ≥ 1 and min ≤ max, so no clamping is needed here.
+ */
 export function drawSize(rng: Rng, d: SizeDist): number {
   switch (d.dist) {
     case 'fixed':
@@ -94,7 +97,7 @@ export function drawSize(rng: Rng, d: SizeDist): number {
   }
 }
 
-/** A draw from a scenario time distribution, in whole ns. */
+/** A draw from a scenario time distribution, in whole ns (the resolver guarantees mean > 0). */
 export function drawTime(rng: Rng, d: TimeDist): SimTimeNs {
   switch (d.dist) {
     case 'fixed':

@@ -5,9 +5,8 @@
  * the Binder LRU. Streams: `<name>` for arrivals, `<name>:size` for sizes and oneway, `<name>:hold`
  * for hold times, so changing the size distribution does not move the arrival times.
  */
-import { bernoulli, poissonInterarrivalNs } from '../sim/rng.js';
+import { bernoulli, drawSize, drawTime, poissonInterarrivalNs } from '../sim/rng.js';
 import type { BinderTrafficGen } from '../scenario/types.js';
-import { drawSize, drawTime } from './distributions.js';
 import type { Generator, WorkloadCtx } from './types.js';
 
 /** binder_transaction rejects an offsets size that is not pointer-aligned; generators align down. */

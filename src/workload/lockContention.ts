@@ -5,9 +5,8 @@
  * and its pages are skipped (LRU_SKIP): contention comes from the scenario, not from a coin
  * flip in the callback. Streams: `<name>` (arrivals), `<name>:hold`.
  */
-import { poissonInterarrivalNs } from '../sim/rng.js';
+import { drawTime, poissonInterarrivalNs } from '../sim/rng.js';
 import type { LockContentionGen } from '../scenario/types.js';
-import { drawTime } from './distributions.js';
 import type { Generator, WorkloadCtx } from './types.js';
 
 export function lockContention(gen: LockContentionGen): Generator {

@@ -4,16 +4,11 @@
  * (Front and back run as two files so that they run in parallel.)
  */
 import { describe, expect, it } from 'vitest';
-import { DirectRunner, endOffsetVectors, MMAP, permutations, sizeVectors } from './selftestPort.js';
+import { runExhaustive } from './selftestPort.js';
 
 describe('binder_alloc selftest, ported: buffers at the back', () => {
   it('passes for every alignment case and every free order', () => {
-    const r = new DirectRunner();
-    const orders = permutations(5);
-    for (const ends of endOffsetVectors()) {
-      const { sizes, end } = sizeVectors(ends, MMAP)[1]!;
-      for (const seq of orders) r.run(sizes, seq, end);
-    }
+    const r = runExhaustive('back');
     expect(r.failures.slice(0, 5)).toEqual([]);
     // 3125 cases × 120 orders, each ending in a full shrink of at least one page.
     expect(r.system.shrinkers[0]?.stats.freed).toBeGreaterThanOrEqual(375_000);

@@ -131,3 +131,17 @@ export class DirectRunner {
   }
 }
 
+
+/**
+ * The exhaustive run of one placement: every alignment case with the buffers at the `front`
+ * or the `back` of the mapping, each freed in all 5! orders, on one runner.
+ */
+export function runExhaustive(placement: 'front' | 'back'): DirectRunner {
+  const r = new DirectRunner();
+  const orders = permutations(BUFFER_NUM);
+  for (const ends of endOffsetVectors()) {
+    const { sizes, end } = sizeVectors(ends, MMAP)[placement === 'front' ? 0 : 1]!;
+    for (const seq of orders) r.run(sizes, seq, end);
+  }
+  return r;
+}

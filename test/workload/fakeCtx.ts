@@ -14,34 +14,30 @@ export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts
   const q = new EventQueue<() => void>();
   let now = 0;
   let allocs = 0;
+  const record = (verb: string, args: readonly unknown[]): void => void calls.push({ t: now, verb, args });
+  /** A verb that is recorded and always succeeds. */
+  const succeeds =
+    (verb: string) =>
+    (...args: unknown[]) => {
+      record(verb, args);
+      return { ok: true } as const;
+    };
   for (const g of gens) {
     const ctx: WorkloadCtx = {
       now: () => now,
       schedule: (t, fn) => void q.push(t, fn),
       rng: (suffix = '') => rngStream(seed, `${g.name}${suffix}`),
-      binderAlloc: (...args) => {
-        calls.push({ t: now, verb: 'binderAlloc', args });
-        return { ok: true };
-      },
-      binderFree: (...args) => {
-        calls.push({ t: now, verb: 'binderFree', args });
-        return { ok: true };
-      },
-      holdLock: (...args) => {
-        calls.push({ t: now, verb: 'holdLock', args });
-        return { ok: true };
-      },
-      killProc: (...args) => {
-        calls.push({ t: now, verb: 'killProc', args });
-        return { ok: true };
-      },
+      binderAlloc: succeeds('binderAlloc'),
+      binderFree: succeeds('binderFree'),
+      holdLock: succeeds('holdLock'),
+      killProc: succeeds('killProc'),
       allocate: (...args) => {
-        calls.push({ t: now, verb: 'allocate', args });
+        record('allocate', args);
         const err = opts.failAlloc?.(allocs++) ?? null;
         return err ? { ok: false, error: err } : { ok: true };
       },
       release: (pool, pages) => {
-        calls.push({ t: now, verb: 'release', args: [pool, pages] });
+        record('release', [pool, pages]);
         return pages;
       },
     };

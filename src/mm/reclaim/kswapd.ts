@@ -10,6 +10,9 @@
  *         loop while `priority >= 1`. So kswapd never calls the shrinkers at priority 0.
  * Step 4: a run that reclaimed nothing counts a failure; after MAX_RECLAIM_RETRIES failures
  *         kswapd is no longer woken until a later reclaim succeeds (`kswapd_failures`).
+ * Step 5: kswapd only sleeps when `prepare_kswapd_sleep` agrees: the node is balanced or
+ *         hopeless. Otherwise the kswapd() loop calls balance_pgdat again at once (a new
+ *         `mm_vmscan_kswapd_wake`), so one wakeup may hold several runs.
  * Under MGLRU on 6.12 the first pass's shrink_node lowers the priority (set_initial_priority)
  * and the loop continues from there.
  */
@@ -56,12 +59,18 @@ export function balancePgdat(mem: MemoryModel, node: NodeMemory, task: TaskRef, 
     sc.nrToReclaim = Math.max(node.wmark.high, SWAP_CLUSTER_MAX);
     shrinkNode(mem, node, sc, deps);
     priorities.push(sc.priority);
-    if (sc.nrScanned >= sc.nrToReclaim) raisePriority = false;
+    // kswapd_shrink_node: 6.1 judges the pass by LRU pages scanned only; 6.12 (2024's
+    // "mglru: fix overshooting shrinker memory") also by pages reclaimed, slab included.
+    const progress = deps.profile === '6.12' ? Math.max(sc.nrScanned, sc.nrReclaimed - before) : sc.nrScanned;
+    if (progress >= sc.nrToReclaim) raisePriority = false;
     if (raisePriority || sc.nrReclaimed - before === 0) sc.priority--;
   } while (sc.priority >= 1);
   if (!balanced) balanced = node.balanced();
   return { nrReclaimed: sc.nrReclaimed, priorities, balanced };
 }
+
+/** Upper bound on shrink_node passes in one wakeup (see Kswapd.run). */
+export const KSWAPD_MAX_PASSES_PER_WAKE = 10_000;
 
 /** Per-node kswapd state: woken below the low watermark, gives up after repeated failures. */
 export class Kswapd {
@@ -85,21 +94,36 @@ export class Kswapd {
   wake(pendingPages = 0): boolean {
     if (this.pending) return false;
     if (this.failures >= MAX_RECLAIM_RETRIES) return false;
-    if (this.node.free - pendingPages >= this.node.wmark.high) return false;
+    // pgdat_balanced: free strictly above high (zone_watermark_ok's `<=` test fails at equality).
+    if (this.node.free - pendingPages > this.node.wmark.high) return false;
     this.pending = true;
     this.wakeups++;
     return true;
   }
 
+  /**
+   * One wakeup: balance_pgdat, repeated while the node is neither balanced nor hopeless.
+   * Terminates: every repeat either reclaims at least one page (a finite supply) or counts a
+   * failure, and MAX_RECLAIM_RETRIES failures stop it. Returns the runs summed.
+   */
   run(mem: MemoryModel, deps: ReclaimDeps): KswapdRun {
     this.pending = false;
-    this.runs++;
-    deps.observer?.onBegin?.('kswapd', this.task, GFP_KERNEL, this.node.nid);
-    const r = balancePgdat(mem, this.node, this.task, deps);
-    if (r.nrReclaimed === 0 && !r.balanced) this.failures++;
-    else if (r.nrReclaimed > 0) this.failures = 0;
-    deps.observer?.onEnd?.('kswapd', this.task, r.nrReclaimed, this.node.nid);
-    return r;
+    let nrReclaimed = 0;
+    const priorities: number[] = [];
+    let r: KswapdRun;
+    do {
+      this.runs++;
+      deps.observer?.onBegin?.('kswapd', this.task, GFP_KERNEL, this.node.nid);
+      r = balancePgdat(mem, this.node, this.task, deps);
+      nrReclaimed += r.nrReclaimed;
+      priorities.push(...r.priorities);
+      if (r.nrReclaimed === 0 && !r.balanced) this.failures++;
+      else if (r.nrReclaimed > 0) this.failures = 0;
+      // Model guard, not a kernel rule: credited pages that never reached the free pool (a
+      // fake shrink_slab in a test) could otherwise repeat forever.
+    } while (!r.balanced && this.failures < MAX_RECLAIM_RETRIES && priorities.length < KSWAPD_MAX_PASSES_PER_WAKE);
+    deps.observer?.onEnd?.('kswapd', this.task, nrReclaimed, this.node.nid);
+    return { nrReclaimed, priorities, balanced: r.balanced };
   }
 
   /** Direct reclaim that made progress resets kswapd's failure count (as the allocator does). */

@@ -111,9 +111,12 @@ export class NodeMemory {
     }
   }
 
-  /** `pgdat_balanced` for order 0 with one zone: free pages at or above the high watermark. */
+  /**
+   * `pgdat_balanced` for order 0 with one zone: free pages strictly above the high watermark
+   * (`__zone_watermark_ok` fails when `free <= mark`).
+   */
   balanced(): boolean {
-    return this.free >= this.wmark.high;
+    return this.free > this.wmark.high;
   }
 
   checkInvariants(): void {

@@ -1,10 +1,24 @@
 /**
- * LRU reclaim of one node at one priority (`shrink_lruvec` + `get_scan_count`, reduced to
- * list sizes): scan `lru_size >> priority` of the page cache and, only with swap and
- * `may_swap`, a swappiness-weighted share of anon. Clean page cache is cheap, so it goes
- * first; anon costs a swap-out. No per-page work: one pass is O(1).
+ * LRU reclaim of one node at one priority, reduced to list sizes. No per-page work: a pass
+ * is O(log budget).
+ *
+ * Budget (`get_scan_count` / MGLRU `get_nr_to_scan`): `lru_size >> priority` of the page cache
+ * and, only with swap and `may_swap`, a swappiness-weighted share of anon.
+ *
+ * Stopping rule — the part that decides how much a pass takes:
+ * - classic `shrink_lruvec`: lists are scanned in rounds of SWAP_CLUSTER_MAX pages each; after
+ *   a round, once this call reclaimed `nr_to_reclaim`, the smaller list stops and the larger
+ *   one gets one nudge towards the same scanned fraction of its budget, then the pass ends.
+ *   Only global direct reclaim at DEF_PRIORITY (`proportional_reclaim`) scans its whole budget.
+ *   kswapd stops too: its `nr_to_reclaim` is the high watermark.
+ * - MGLRU (`try_to_shrink_lruvec`, root reclaim on 6.12): `evict_folios` isolates at most
+ *   MIN_LRU_BATCH pages at a time and `should_abort_scan` is asked after each batch: stop once
+ *   `sc->nr_reclaimed ≥ nr_to_reclaim`, or, for kswapd, once free pages exceed
+ *   high + MIN_LRU_BATCH (6.8+ "try to stop at high watermarks"). At least one batch runs.
+ * Every scanned page is reclaimed (the model has no referenced or dirty pages).
  */
-import { SWAP_CLUSTER_MAX } from './constants.js';
+import { DEF_PRIORITY } from '../shrinker/types.js';
+import { MIN_LRU_BATCH, SWAP_CLUSTER_MAX } from './constants.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import type { ScanControl } from './scanControl.js';
 
@@ -18,30 +32,73 @@ export interface LruPassResult {
   readonly reclaimedAnon: number;
 }
 
-export function shrinkLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl): LruPassResult {
+export type LruMode = 'classic' | 'mglru';
+
+/** Pages taken from a list of budget `b` after `k` rounds of `batch`. */
+const taken = (b: number, k: number, batch: number): number => Math.min(b, k * batch);
+
+/**
+ * Smallest number of rounds `k ≥ 1` after which the two lists together gave at least `target`
+ * pages (or all their budget). Binary search: the sum is monotone in k.
+ */
+export function roundsToTarget(file: number, anon: number, batch: number, target: number): number {
+  const maxRounds = Math.max(1, Math.ceil(Math.max(file, anon) / batch));
+  if (!(target < Number.POSITIVE_INFINITY)) return maxRounds;
+  let lo = 1;
+  let hi = maxRounds;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (taken(file, mid, batch) + taken(anon, mid, batch) >= target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export function shrinkLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl, mode: LruMode = 'classic'): LruPassResult {
   let scanFile = shiftDown(node.file, sc.priority);
   const canSwap = sc.maySwap && node.swapFree > 0 && mem.swappiness > 0;
   // get_scan_count's fractions reduced to their steady state: anon weight swappiness,
   // file weight 200 - swappiness, out of 200.
   let scanAnon = canSwap ? Math.floor((shiftDown(node.anon, sc.priority) * mem.swappiness) / 200) : 0;
   if (canSwap) scanFile = Math.floor((scanFile * (200 - mem.swappiness)) / 200);
+  // Anon pages can only go as far as there is swap to put them in.
+  scanAnon = Math.min(scanAnon, node.anon, node.swapFree);
 
-  if (sc.path !== 'kswapd') {
-    // Direct and memcg reclaim work in SWAP_CLUSTER_MAX chunks and stop once the goal is met
-    // (kswapd scans its whole budget: it is working towards the high watermark).
-    const need = Math.max(0, sc.nrToReclaim - sc.nrReclaimed);
-    const chunked = Math.ceil(need / SWAP_CLUSTER_MAX) * SWAP_CLUSTER_MAX;
-    scanFile = Math.min(scanFile, chunked);
-    scanAnon = Math.min(scanAnon, Math.max(0, chunked - scanFile));
+  let file: number;
+  let anon: number;
+  if (mode === 'mglru') {
+    let target = sc.nrToReclaim - sc.nrReclaimed;
+    if (sc.path === 'kswapd') target = Math.min(target, node.wmark.high + MIN_LRU_BATCH + 1 - node.free);
+    const k = roundsToTarget(scanFile, scanAnon, MIN_LRU_BATCH, Math.max(1, target));
+    file = taken(scanFile, k, MIN_LRU_BATCH);
+    anon = taken(scanAnon, k, MIN_LRU_BATCH);
+  } else {
+    const proportional = sc.targetMemcg === null && sc.path !== 'kswapd' && sc.priority === DEF_PRIORITY;
+    const target = proportional ? Number.POSITIVE_INFINITY : sc.nrToReclaim;
+    const k = roundsToTarget(scanFile, scanAnon, SWAP_CLUSTER_MAX, target);
+    file = taken(scanFile, k, SWAP_CLUSTER_MAX);
+    anon = taken(scanAnon, k, SWAP_CLUSTER_MAX);
+    const fileLeft = scanFile - file;
+    const anonLeft = scanAnon - anon;
+    // Target met with both lists still holding budget: the smaller list stops, the larger
+    // is brought to the fraction the smaller one reached (percentages, as the kernel does).
+    if (fileLeft > 0 && anonLeft > 0) {
+      if (fileLeft > anonLeft) {
+        const pct = Math.floor((anonLeft * 100) / (scanAnon + 1));
+        file = Math.max(file, Math.floor((scanFile * (100 - pct)) / 100));
+      } else {
+        const pct = Math.floor((fileLeft * 100) / (scanFile + 1));
+        anon = Math.max(anon, Math.floor((scanAnon * (100 - pct)) / 100));
+      }
+    }
   }
 
-  const reclaimedFile = node.release('file', scanFile);
-  const toSwap = Math.min(scanAnon, node.anon, node.swapFree);
-  const reclaimedAnon = node.release('anon', toSwap);
+  const reclaimedFile = node.release('file', file);
+  const reclaimedAnon = node.release('anon', anon);
   node.swapUsed += reclaimedAnon;
-  sc.nrScanned += scanFile + scanAnon;
+  sc.nrScanned += file + anon;
   sc.nrReclaimed += reclaimedFile + reclaimedAnon;
-  return { scannedFile: scanFile, scannedAnon: scanAnon, reclaimedFile, reclaimedAnon };
+  return { scannedFile: file, scannedAnon: anon, reclaimedFile, reclaimedAnon };
 }
 
 /** What MGLRU's set_initial_priority reads: inactive file, plus inactive anon with swap. */

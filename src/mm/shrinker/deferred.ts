@@ -14,7 +14,8 @@
  */
 import { s64, type Long } from '../kint.js';
 import { Memcg, type MemcgTree, type ShrinkerInfo } from '../memcg.js';
-import type { MemcgRef, ShrinkerFlags } from './types.js';
+import type { DeferredSlots } from './doShrinkSlab.js';
+import type { MemcgRef, ShrinkControl, ShrinkerFlags } from './types.js';
 
 export type DeferredSlot =
   | { readonly kind: 'own'; readonly slots: bigint[]; readonly index: number }
@@ -66,4 +67,23 @@ export function slotAdd(slot: DeferredSlot, nr: Long): Long {
   const v = s64(slot.slots[slot.index]! + nr);
   slot.slots[slot.index] = v;
   return v;
+}
+
+/**
+ * `nr_deferred` of a shrinker that is neither NUMA- nor memcg-aware, as a `DeferredSlots`:
+ * one slot whatever `sc` says. Binder's shrinker and the synthetic traces use it; callers
+ * that share one instance between tasks see each other's deferred work, as in the kernel.
+ */
+export class SingleDeferredSlot implements DeferredSlots {
+  value: Long = 0n;
+  xchg(): Long {
+    const v = this.value;
+    this.value = 0n;
+    return v;
+  }
+  /** Wraps like the kernel's 64-bit `atomic_long_add_return`. */
+  add(_sc: ShrinkControl, nr: Long): Long {
+    this.value = s64(this.value + nr);
+    return this.value;
+  }
 }

@@ -54,5 +54,5 @@ export {
 export { kscanf, type KscanfResult } from './kscanf.js';
 export { interpretRawCount, rawOps, whatIfRaw, type RawCountMeaning, type WhatIfRawInput, type WhatIfRawResult } from './raw.js';
 export { limitOutcome, limitTable, type LimitOutcome } from './limits.js';
-export { resolveSlot, slotRead, type DeferredSlot } from './deferred.js';
+export { resolveSlot, SingleDeferredSlot, slotRead, type DeferredSlot } from './deferred.js';
 export { Memcg, MemcgTree, SHRINKER_UNIT_BITS, shrinkerMapSizeFor, type MemcgTreeOptions, type MemcgOfflineResult } from '../memcg.js';

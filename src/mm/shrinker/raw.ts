@@ -16,6 +16,7 @@
 import type { GfpMask } from '../gfp.js';
 import { GFP_KERNEL } from '../gfp.js';
 import { s64, u64, type Long, type ULong } from '../kint.js';
+import { SingleDeferredSlot } from './deferred.js';
 import { doShrinkSlab, type DoShrinkSlabResult, type ShrinkerCore } from './doShrinkSlab.js';
 import { CURRENT_FORMULA, type ShrinkFormula } from './formula.js';
 import { NO_FLAGS, ShrinkControl, type RawShrinkerOps, type ShrinkerFlags } from './types.js';
@@ -70,8 +71,9 @@ export interface WhatIfRawResult {
 
 /** One do_shrink_slab of a raw shrinker against a private deferred slot. */
 export function whatIfRaw(input: WhatIfRawInput): WhatIfRawResult {
-  let slot = s64(input.nr ?? 0n);
-  const slotBefore = slot;
+  const slot = new SingleDeferredSlot();
+  slot.value = s64(input.nr ?? 0n);
+  const slotBefore = slot.value;
   let scanCalls = 0;
   const scan = input.scan ?? ((sc: ShrinkControl) => BigInt(sc.nrToScan));
   const core: ShrinkerCore<undefined> = {
@@ -86,17 +88,7 @@ export function whatIfRaw(input: WhatIfRawInput): WhatIfRawResult {
     seeks: input.seeks ?? 2,
     batch: input.batch ?? 0,
     flags: input.flags ?? NO_FLAGS,
-    deferred: {
-      xchg: () => {
-        const old = slot;
-        slot = 0n;
-        return old;
-      },
-      add: (_sc, nr) => {
-        slot = s64(slot + nr);
-        return slot;
-      },
-    },
+    deferred: slot,
     traceRef: { symbol: 'raw_scan+0x0/0x100', ptr: '0000000000000000' },
   };
   let start: MmShrinkSlabStart | undefined;
@@ -109,5 +101,5 @@ export function whatIfRaw(input: WhatIfRawInput): WhatIfRawResult {
     { start: (e) => (start = e), end: (e) => (end = e) },
     input.formula ?? CURRENT_FORMULA,
   );
-  return { result, start, end, slotBefore, slotAfter: slot, scanCalls };
+  return { result, start, end, slotBefore, slotAfter: slot.value, scanCalls };
 }

@@ -12,6 +12,7 @@
 import { batchSizeOf, honestLoop } from '../../mm/shrinker/arith.js';
 import { SHRINK_BATCH } from '../../mm/shrinker/types.js';
 import type { Long } from '../../mm/kint.js';
+import { dedupe } from '../../util/dedupe.js';
 
 /** What one pair says about the batch: start total_scan, end total_scan, cache items. */
 export interface BatchEvidence {
@@ -78,7 +79,7 @@ interface Score {
  * with work left, and the most frequent observed T − L values.
  */
 export function inferBatch(evidence: readonly BatchEvidence[], given?: number): BatchChoice {
-  const groups = dedupe(evidence);
+  const groups = dedupe(evidence, (e) => `${e.totalScan}:${e.left}:${e.freeable}`);
   const n = evidence.length;
   const scanning = groups.reduce((a, [e, c]) => a + (e.totalScan !== e.left ? c : 0), 0);
   const score = (b: bigint): Score => {
@@ -170,15 +171,4 @@ function divisors(n: bigint): bigint[] {
     if (d * d !== v) large.push(v / d);
   }
   return [...small, ...large.reverse()].map(BigInt);
-}
-
-function dedupe(evidence: readonly BatchEvidence[]): Array<[BatchEvidence, number]> {
-  const m = new Map<string, [BatchEvidence, number]>();
-  for (const e of evidence) {
-    const k = `${e.totalScan}:${e.left}:${e.freeable}`;
-    const hit = m.get(k);
-    if (hit) hit[1]++;
-    else m.set(k, [e, 1]);
-  }
-  return [...m.values()];
 }

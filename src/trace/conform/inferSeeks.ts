@@ -10,6 +10,7 @@
 import { DEFAULT_SEEKS } from '../../mm/shrinker/types.js';
 import { computeDelta } from '../../mm/shrinker/arith.js';
 import { sar, u64, type Long, type ULong } from '../../mm/kint.js';
+import { dedupe } from '../../util/dedupe.js';
 
 /** `shrinker->seeks` is an int; the kernel divides by it as u32, only positive values matter. */
 export const SEEKS_MAX = 2 ** 31 - 1;
@@ -77,7 +78,7 @@ export interface SeeksChoice {
  * (same preference on ties); the events it cannot explain are the mismatches.
  */
 export function inferSeeks(evidence: readonly SeeksEvidence[], given?: number): SeeksChoice {
-  const sets = dedupe(evidence.map(seeksSetOf));
+  const sets = dedupe(evidence.map(seeksSetOf), (s) => `${s.lo}:${s.hi}:${s.zero}`);
   const n = evidence.length;
   const countFor = (s: number): number => sets.reduce((a, [set, c]) => a + (fits(set, s) ? c : 0), 0);
   if (given !== undefined) return { seeks: given, explains: countFor(given), of: n, source: 'given' };
@@ -120,15 +121,4 @@ function intersect(sets: readonly SeeksSet[]): SeeksSet {
     (a, s) => ({ lo: Math.max(a.lo, s.lo), hi: Math.min(a.hi, s.hi), zero: a.zero && s.zero }),
     { lo: 1, hi: SEEKS_MAX, zero: true },
   );
-}
-
-function dedupe(sets: readonly SeeksSet[]): Array<[SeeksSet, number]> {
-  const m = new Map<string, [SeeksSet, number]>();
-  for (const s of sets) {
-    const k = `${s.lo}:${s.hi}:${s.zero}`;
-    const hit = m.get(k);
-    if (hit) hit[1]++;
-    else m.set(k, [s, 1]);
-  }
-  return [...m.values()];
 }

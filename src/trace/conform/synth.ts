@@ -10,9 +10,9 @@
  */
 import seedrandom from 'seedrandom';
 import { GFP_KERNEL, GFP_NOFS, __GFP_FS, type GfpMask } from '../../mm/gfp.js';
-import { doShrinkSlab, type DeferredSlots, type ShrinkerCore, type ShrinkTraceSink } from '../../mm/shrinker/doShrinkSlab.js';
+import { SingleDeferredSlot } from '../../mm/shrinker/deferred.js';
+import { doShrinkSlab, type ShrinkerCore, type ShrinkTraceSink } from '../../mm/shrinker/doShrinkSlab.js';
 import { NO_FLAGS, SHRINK_STOP, ShrinkControl, type RawShrinkerOps } from '../../mm/shrinker/types.js';
-import type { Long } from '../../mm/kint.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../shrinkEvents.js';
 import { formatFtraceLine, ftraceHeader, type TraceContext } from '../ftrace/line.js';
 import { formatShrinkEndBody, formatShrinkStartBody } from '../ftrace/shrinkFormat.js';
@@ -83,20 +83,6 @@ export const DEFAULT_SYNTH_TASKS: readonly SynthTask[] = [
   { comm: 'my app', pid: 1201, cpu: 3, gfp: GFP_KERNEL },
 ];
 
-/** One shrinker's deferred slot (NUMA- and memcg-unaware: slot 0). */
-class Slot implements DeferredSlots {
-  value: Long = 0n;
-  xchg(): Long {
-    const v = this.value;
-    this.value = 0n;
-    return v;
-  }
-  add(_sc: ShrinkControl, nr: Long): Long {
-    this.value += nr;
-    return this.value;
-  }
-}
-
 export function synthesizeTrace(opts: SynthOptions): SynthTrace {
   const rng = seedrandom(String(opts.seed));
   const int = (lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
@@ -145,7 +131,7 @@ export function synthesizeTrace(opts: SynthOptions): SynthTrace {
       seeks: spec.seeks,
       batch: spec.batch,
       flags: NO_FLAGS,
-      deferred: new Slot(),
+      deferred: new SingleDeferredSlot(),
       traceRef: { symbol: spec.symbol, ptr: spec.ptr },
       // Caches refill between reclaim passes (new dentries, new Binder buffers).
       regrow: () => {

@@ -29,11 +29,12 @@ describe('kswapd (balance_pgdat)', () => {
     expect(run.balanced).toBe(true);
   });
 
-  it('keeps the priority when a pass scanned nr_to_reclaim and reclaimed something', () => {
-    // file = 2^23: each pass at 12 scans ~2048 ≥ nr_to_reclaim = max(high, 32) = 1086 and reclaims,
-    // so raise_priority is cleared and the priority stays. A racing allocator (inside the first
-    // two shrink_slab calls) eats 2000 pages each time, so the node stays unbalanced:
-    // pass 1: 500 + 2048 - 2000 = 548; pass 2: 548 + 2047 - 2000 = 595; pass 3: 595 + 2047 = 2642.
+  it('keeps the priority when a pass reached nr_to_reclaim; classic kswapd stops each pass at it', () => {
+    // file = 2^23: budget at 12 is 2048, but shrink_lruvec stops once this call reclaimed
+    // nr_to_reclaim = max(high, 32) = 1086: ceil(1086 / 32) = 34 rounds = 1088 pages. That
+    // clears raise_priority, so the priority stays. A racing allocator (inside the first two
+    // shrink_slab calls) eats every free page, so the node stays unbalanced:
+    // pass 1: 500 + 1088 → 0; pass 2: 0 + 1088 → 0; pass 3: 1088 > 1086 → balanced.
     const n = node(0, { managed: 10_000_000, file: 8_388_608, free: 500, wmark: WM });
     const r = recorder({
       outcome: (_c, i) => {
@@ -43,8 +44,9 @@ describe('kswapd (balance_pgdat)', () => {
     });
     const run = balancePgdat(model([n]), n, kswapdTask(0, 41), r.deps);
     expect(r.priorities()).toEqual([12, 12, 12]);
-    expect(run.nrReclaimed).toBe(2048 + 2047 + 2047);
-    expect(n.free).toBe(2642);
+    expect(run.nrReclaimed).toBe(3 * 1088);
+    expect(n.free).toBe(1088);
+    expect(run.balanced).toBe(true);
   });
 
   it('6.12 MGLRU: the first pass starts at set_initial_priority and goes on down to 1', () => {
@@ -71,18 +73,47 @@ describe('kswapd (balance_pgdat)', () => {
     expect(r.calls.map((c) => `${c.priority}/${c.memcg?.ino}`)).toEqual(range(12, 1).flatMap((p) => [`${p}/1`, `${p}/99`]));
   });
 
-  it('gives up after MAX_RECLAIM_RETRIES failed runs until progress resets it', () => {
+  it('one hopeless wakeup runs balance_pgdat MAX_RECLAIM_RETRIES times, then wakeups are ignored', () => {
+    // Not balanced after a run → prepare_kswapd_sleep refuses → balance_pgdat again, each run
+    // that reclaims nothing counting a failure, until kswapd_failures reaches 16.
     const n = node(0, { free: 0, wmark: WM });
     const k = new Kswapd(n, kswapdTask(0, 41));
     const r = recorder({});
-    for (let i = 0; i < MAX_RECLAIM_RETRIES; i++) {
-      expect(k.wake()).toBe(true);
-      k.run(model([n]), r.deps);
-    }
-    expect(k.failures).toBe(16);
+    expect(k.wake()).toBe(true);
+    const run = k.run(model([n]), r.deps);
+    expect(k.failures).toBe(MAX_RECLAIM_RETRIES);
+    expect(k.runs).toBe(16);
+    expect(run.priorities).toEqual(Array.from({ length: 16 }, () => range(12, 1)).flat());
     expect(k.wake()).toBe(false);
     k.resetFailures();
     expect(k.wake()).toBe(true);
     expect(k.wake()).toBe(false); // already pending
+  });
+
+  it('an unbalanced run that made progress is followed at once by another (kswapd does not sleep)', () => {
+    // Classic, no swap, file 1500, free 0, high 1086. Run 1 (12 → 1): 0,0,1,2,5,11,23,45,88,165,
+    // 290,435 pages = 1065 → free 1065 ≤ 1086, not balanced, progress resets failures.
+    // Run 2 (file 435): 12..9 scan 0, 8: 1, 7: 3, 6: 6, 5: 13 → free 1088 > 1086 → balanced.
+    const n = node(0, { managed: 10_000, file: 1500, free: 0, wmark: WM });
+    const k = new Kswapd(n, kswapdTask(0, 41));
+    const wakes: number[] = [];
+    const r = recorder({});
+    const deps = { ...r.deps, observer: { onBegin: () => void wakes.push(n.free) } };
+    k.wake();
+    const run = k.run(model([n]), deps);
+    expect(wakes).toEqual([0, 1065]);
+    expect(run.nrReclaimed).toBe(1088);
+    expect(run.priorities).toEqual([...range(12, 1), ...range(12, 5)]);
+    expect(run.balanced).toBe(true);
+    expect(k.failures).toBe(0);
+  });
+
+  it('pgdat_balanced is strict: free == high still wakes kswapd', () => {
+    const n = node(0, { free: WM.high, wmark: WM });
+    expect(n.balanced()).toBe(false);
+    expect(new Kswapd(n, kswapdTask(0, 41)).wake()).toBe(true);
+    const m = node(0, { free: WM.high + 1, wmark: WM });
+    expect(m.balanced()).toBe(true);
+    expect(new Kswapd(m, kswapdTask(0, 41)).wake()).toBe(false);
   });
 });

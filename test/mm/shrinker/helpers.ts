@@ -3,8 +3,9 @@
  * a trace sink that keeps events, and small registry fixtures.
  */
 import { GFP_KERNEL, type GfpMask } from '../../../src/mm/gfp.js';
-import { s64, u64, type Long, type ULong } from '../../../src/mm/kint.js';
+import { u64, type Long, type ULong } from '../../../src/mm/kint.js';
 import { MemcgTree } from '../../../src/mm/memcg.js';
+import { SingleDeferredSlot } from '../../../src/mm/shrinker/deferred.js';
 import type { DoShrinkSlabResult, ShrinkerCore, ShrinkTraceSink } from '../../../src/mm/shrinker/doShrinkSlab.js';
 import { ShrinkerRegistry } from '../../../src/mm/shrinker/registry.js';
 import type { ShrinkCallOutcome, ShrinkSlabCtx, ShrinkSlabSink, ShrinkWalkEvent } from '../../../src/mm/shrinker/shrinkSlab.js';
@@ -43,7 +44,8 @@ export function localCore(opts: {
   flags?: ShrinkerFlags;
   bulk?: boolean;
 }): LocalCore {
-  const slot = { value: opts.nr ?? 0n };
+  const slot = new SingleDeferredSlot();
+  slot.value = opts.nr ?? 0n;
   const calls: ScanCall[] = [];
   const scan = opts.scan ?? honest;
   const core: ShrinkerCore<undefined> = {
@@ -64,17 +66,7 @@ export function localCore(opts: {
     seeks: opts.seeks ?? 2,
     batch: opts.batch ?? 0,
     flags: opts.flags ?? NO_FLAGS,
-    deferred: {
-      xchg: () => {
-        const v = slot.value;
-        slot.value = 0n;
-        return v;
-      },
-      add: (_sc, nr) => {
-        slot.value = s64(slot.value + nr);
-        return slot.value;
-      },
-    },
+    deferred: slot,
     traceRef: { symbol: 'test_scan+0x0/0x100', ptr: 'ffff8f35c1000000' },
   };
   return { core, slot, calls };

@@ -6,27 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GFP_KERNEL } from '../../../src/mm/gfp.js';
-import type { Long } from '../../../src/mm/kint.js';
-import { doShrinkSlab, type DeferredSlots, type ShrinkerCore } from '../../../src/mm/shrinker/doShrinkSlab.js';
+import { SingleDeferredSlot } from '../../../src/mm/shrinker/deferred.js';
+import { doShrinkSlab, type ShrinkerCore } from '../../../src/mm/shrinker/doShrinkSlab.js';
 import { NO_FLAGS, ShrinkControl } from '../../../src/mm/shrinker/types.js';
 import { formatFtraceLine } from '../../../src/trace/ftrace/line.js';
 import { formatShrinkEndBody, formatShrinkStartBody } from '../../../src/trace/ftrace/shrinkFormat.js';
 import { analyse } from '../../../src/trace/conform/analyse.js';
 import { collectLines } from '../../../src/trace/conform/collect.js';
 import { synthesizeTrace } from '../../../src/trace/conform/synth.js';
-
-class SharedSlot implements DeferredSlots {
-  value: Long = 0n;
-  xchg(): Long {
-    const v = this.value;
-    this.value = 0n;
-    return v;
-  }
-  add(_sc: ShrinkControl, nr: Long): Long {
-    this.value += nr;
-    return this.value;
-  }
-}
 
 type Task = { comm: string; pid: number; cpu: number };
 const A: Task = { comm: 'kswapd0', pid: 45, cpu: 0 };
@@ -44,7 +31,7 @@ function interleaved(order: 'b-end-inside' | 'b-end-after', slotStart = 300n): s
     ts += 7000n;
     lines.push(formatFtraceLine({ ...t, flags: '.....', tsNs: ts }, event, body));
   };
-  const slot = new SharedSlot();
+  const slot = new SingleDeferredSlot();
   slot.value = slotStart;
   let nested = false;
   let heldEnd: string | undefined;
