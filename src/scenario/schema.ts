@@ -255,7 +255,6 @@ export const BINDER_STEP_SCHEMAS = {
 export const STEP_SCHEMAS = {
   ...BINDER_STEP_SCHEMAS,
   advance: step('advance', z.object({ by: Time() }).strict()),
-  shrink: step('shrink', z.object({ nr: z.union([int(0), z.literal('all')]) }).strict()),
   drop_caches: step('drop_caches', z.object({ mode: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(2) }).strict()),
   shrink_slab: step(
     'shrink_slab',
