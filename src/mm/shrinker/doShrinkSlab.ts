@@ -126,8 +126,11 @@ export function doShrinkSlab<P>(
     totalScan -= fullCalls * bs;
   }
 
+  // Calls of this loop are counted in a number (the cap keeps it far below 2^53) and added to
+  // the bigint total once, so the per-call cost stays off bigint allocation.
+  let loopCalls = 0;
   while (loopContinues(totalScan, bs, freeable)) {
-    if (stats.calls >= BigInt(MAX_SCAN_CALLS)) {
+    if (loopCalls >= MAX_SCAN_CALLS) {
       stats.livelock = true;
       break;
     }
@@ -135,7 +138,7 @@ export function doShrinkSlab<P>(
     sc.nrToScan = Number(n);
     sc.nrScanned = Number(n);
     const ret = u64(shrinker.ops.scanRaw(sc, shrinker.priv));
-    stats.calls++;
+    loopCalls++;
     if (ret === SHRINK_STOP) {
       // This call's nr_scanned is not counted; the un-attempted work is deferred below.
       stats.stops++;
@@ -147,6 +150,7 @@ export function doShrinkSlab<P>(
     stats.scanned = s64(stats.scanned + got);
   }
 
+  stats.calls += BigInt(loopCalls);
   const nextDeferred = plan.nextDeferred(stats.scanned);
   const newNr = shrinker.deferred.add(sc, nextDeferred);
   const end: MmShrinkSlabEnd = {
