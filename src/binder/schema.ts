@@ -96,6 +96,18 @@ export const lockStepSchema = z
   })
   .strict();
 
+/**
+ * Releases, before its `hold` ends, a lock the script's holder took with `lock:` (same
+ * `task`, default `<lock>-holder`). Not held at that moment ⇒ an error value (EPERM).
+ */
+export const unlockStepSchema = z
+  .object({
+    proc: z.string(),
+    lock: z.enum(['mmap', 'alloc', 'mm_mutex']),
+    task: z.string().optional(),
+  })
+  .strict();
+
 export const shrinkStepSchema = z
   .object({ nr: z.union([z.number().int().nonnegative(), z.literal('all')]), driver: z.enum(['c', 'rust']).optional() })
   .strict();
@@ -111,6 +123,7 @@ export const binderStepSchema = z.union([
   z.object({ alloc: allocStepSchema }).strict(),
   z.object({ free: freeStepSchema }).strict(),
   z.object({ lock: lockStepSchema }).strict(),
+  z.object({ unlock: unlockStepSchema }).strict(),
   z.object({ shrink: shrinkStepSchema }).strict(),
   z.object({ drop_caches: z.object({}).strict().nullable().default({}) }).strict(),
   z.object({ debugfs_scan: debugfsScanStepSchema }).strict(),
@@ -134,6 +147,7 @@ export const BINDER_STEP_KEYS = [
   'alloc',
   'free',
   'lock',
+  'unlock',
   'shrink',
   'drop_caches',
   'debugfs_scan',

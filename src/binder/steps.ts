@@ -158,6 +158,30 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     }
     return { ok: true };
   }
+  if ('unlock' in s) {
+    const u = s.unlock;
+    const p = system.proc(u.proc);
+    if (!p) return err('EINVAL', `no binder process named "${u.proc}"`);
+    const task = u.task ?? `${u.lock}-holder`;
+    let lock;
+    switch (u.lock) {
+      case 'mmap':
+        lock = p.mmapLock;
+        break;
+      case 'alloc':
+        lock = p.allocLock;
+        break;
+      case 'mm_mutex':
+        if (p.driver !== 'rust') return err('EINVAL', 'mm_mutex exists only in the Rust driver');
+        lock = p.mmMutex;
+        break;
+      default:
+        return assertNever(u.lock);
+    }
+    // Unlocking a lock one does not hold is a bug in the caller; here it is a step error.
+    if (lock.release(task, now) === 0) return err('EPERM', `${u.lock} lock of "${u.proc}" is not held by ${task}`);
+    return { ok: true };
+  }
   if ('shrink' in s) {
     const before = { ...system.skipsByReason() };
     if (s.shrink.nr === 'all') {

@@ -75,6 +75,22 @@ export class SimLock {
     return h;
   }
 
+  /**
+   * `task` releases the lock at `t`, before its hold would have ended: every hold of `task`
+   * active at `t` now ends at `t`. Returns how many holds were cut short (0: `task` held
+   * nothing at `t`, which the caller reports as an error value).
+   */
+  release(task: string, t: SimTimeNs): number {
+    let n = 0;
+    this.holds = this.holds.map((h) => {
+      if (h.task !== task || !(h.fromNs <= t && t < h.untilNs)) return h;
+      n++;
+      return { ...h, untilNs: t };
+    });
+    this.prune(t);
+    return n;
+  }
+
   /** Holds active at `t` (a hold covers `[fromNs, untilNs)`). */
   activeAt(t: SimTimeNs): LockHold[] {
     this.prune(t);

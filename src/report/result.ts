@@ -114,6 +114,25 @@ export interface MemoryStats {
   readonly allocFailures: number;
   /** Pages reclaimed per pool over the run. */
   readonly reclaimed: { readonly pageCache: number; readonly anon: number; readonly slab: number };
+  /** Simulated ns kswapd spent reclaiming, summed over nodes (the reclaim cost model). */
+  readonly kswapdBusyNs?: number;
+  /** Direct-reclaim stalls per allocating task and page owner, sorted by comm, pid, owner. */
+  readonly directStalls?: readonly DirectStallRow[];
+}
+
+/** Allocations of one task for one page owner that entered direct reclaim, and what it cost them. */
+export interface DirectStallRow {
+  readonly comm: string;
+  readonly pid: number;
+  /** What the pages were for: `file`, `anon`, `slab`, `binder`. */
+  readonly owner: string;
+  /** Allocations (chunks of up to SWAP_CLUSTER_MAX pages) that entered direct reclaim. */
+  readonly allocations: number;
+  /** try_to_free_pages calls. */
+  readonly directReclaims: number;
+  /** Simulated ns the task spent in direct reclaim, in total and the worst single allocation. */
+  readonly stallNs: number;
+  readonly maxStallNs: number;
 }
 
 /** What one script step did. Errors are data: the run goes on. */

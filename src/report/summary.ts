@@ -120,6 +120,12 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
     `  kswapd wakeups ${m.kswapdWakeups}  direct reclaims ${m.directReclaims}  allocation failures ${m.allocFailures > 0 ? c.red(n(m.allocFailures)) : '0'}`,
     `  reclaimed: page cache ${m.reclaimed.pageCache}  anon ${m.reclaimed.anon}  slab ${m.reclaimed.slab}`,
   );
+  if (m.kswapdBusyNs !== undefined) out.push(`  kswapd busy ${nsToSeconds(m.kswapdBusyNs)} s`);
+  for (const d of m.directStalls ?? []) {
+    out.push(
+      `  direct reclaim stall ${d.comm}-${d.pid} (${d.owner}): ${d.allocations} allocations, ${d.directReclaims} reclaims, ${nsToSeconds(d.stallNs)} s total, worst ${nsToSeconds(d.maxStallNs)} s`,
+    );
+  }
 
   const errors = r.steps.filter((s) => !s.ok);
   h(`Script: ${r.steps.length} steps, ${errors.length} with errors`);

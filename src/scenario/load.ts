@@ -17,6 +17,9 @@ const MAX_LINES = 20;
 
 /** Parses YAML (JSON is YAML too) into a plain value; syntax errors name line and column. */
 export function parseScenarioText(text: string, label: string): unknown {
+  // A .json file must be JSON: YAML would also accept trailing commas, comments and bare
+  // words, which a JSON tool reading the same file would then reject.
+  if (extname(label).toLowerCase() === '.json') checkJsonSyntax(text, label);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, intAsBigInt: false });
   const err = doc.errors[0];
   if (err) {
@@ -27,6 +30,25 @@ export function parseScenarioText(text: string, label: string): unknown {
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   return value ?? {};
+}
+
+/** Throws a one-line `file:line:col: JSON syntax error: …` if `text` is not strict JSON. */
+function checkJsonSyntax(text: string, label: string): void {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? 'invalid JSON';
+    const m = /position (\d+)/.exec(msg);
+    let where = label;
+    if (m) {
+      const before = text.slice(0, Number(m[1]));
+      const line = before.split('\n').length;
+      const col = Number(m[1]) - before.lastIndexOf('\n');
+      where = `${label}:${line}:${col}`;
+    }
+    const what = msg.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+    throw new UserError(`${where}: JSON syntax error: ${what}`);
+  }
 }
 
 /** Validates a parsed value against the scenario schema. */

@@ -15,6 +15,7 @@
  *   `lock:<proc>:<lock>`, `death:<proc>`, with `#2`, `#3` … on repeats, so adding a generator
  *   after others never renames (and so never re-seeds) the earlier ones.
  */
+import { DEFAULT_RECLAIM_COST } from '../mm/reclaim/cost.js';
 import { formatGfp, parseGfp, type GfpMask, type GfpProfile } from '../mm/gfp.js';
 import { COUNT_LIMITS, DEFAULT_SEEKS, type CountLimit } from '../mm/shrinker/types.js';
 import { UserError } from '../util/errors.js';
@@ -359,6 +360,15 @@ class Resolver {
       swapPages: Math.floor(m.swap / PAGE_SIZE),
       swappiness: m.swappiness,
       mglru: m.mglru ?? this.raw.kernel === '6.12',
+      reclaimCost: {
+        lruScanNs: m.reclaim_cost?.lru_scan_ns ?? DEFAULT_RECLAIM_COST.lruScanNs,
+        fileReclaimNs: m.reclaim_cost?.file_reclaim_ns ?? DEFAULT_RECLAIM_COST.fileReclaimNs,
+        anonReclaimNs: m.reclaim_cost?.anon_reclaim_ns ?? DEFAULT_RECLAIM_COST.anonReclaimNs,
+        shrinkNodeNs: m.reclaim_cost?.shrink_node_ns ?? DEFAULT_RECLAIM_COST.shrinkNodeNs,
+        shrinkerCallNs: m.reclaim_cost?.shrinker_call_ns ?? DEFAULT_RECLAIM_COST.shrinkerCallNs,
+        scanObjectsNs: m.reclaim_cost?.scan_objects_ns ?? DEFAULT_RECLAIM_COST.scanObjectsNs,
+        objectScanNs: m.reclaim_cost?.object_scan_ns ?? DEFAULT_RECLAIM_COST.objectScanNs,
+      },
     };
   }
 

@@ -9,7 +9,7 @@
  * (`drop_caches`, `shrink_slab`, `memory_reclaim`, `debugfs_scan`).
  */
 import { z } from 'zod';
-import { allocStepSchema, freeStepSchema, lockStepSchema, shrinkStepSchema } from '../binder/schema.js';
+import { allocStepSchema, freeStepSchema, lockStepSchema, shrinkStepSchema, unlockStepSchema } from '../binder/schema.js';
 import { parseObjects, parseRate, parseSize, parseTime, describeGot, type Parsed } from './units.js';
 
 /** A quantity with a unit: string or number in the file, parsed by `parse`. */
@@ -116,6 +116,19 @@ const MemorySchema = z
     swap: Size().prefault(0),
     swappiness: int(0, 200).default(60),
     mglru: z.boolean().optional(),
+    /** Simulated-time cost of reclaim work (src/mm/reclaim/cost.ts); omitted fields keep their defaults. */
+    reclaim_cost: z
+      .object({
+        lru_scan_ns: int(0, 1_000_000).optional(),
+        file_reclaim_ns: int(0, 1_000_000).optional(),
+        anon_reclaim_ns: int(0, 1_000_000).optional(),
+        shrink_node_ns: int(0, 1_000_000).optional(),
+        shrinker_call_ns: int(0, 1_000_000).optional(),
+        scan_objects_ns: int(0, 1_000_000).optional(),
+        object_scan_ns: int(0, 1_000_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -244,6 +257,7 @@ export const BINDER_STEP_SCHEMAS = {
   alloc: step('alloc', allocStepSchema),
   free: step('free', freeStepSchema),
   lock: step('lock', lockStepSchema),
+  unlock: step('unlock', unlockStepSchema),
   shrink: step('shrink', shrinkStepSchema),
   mm_exit: step('mm_exit', procOnly()),
   munmap: step('munmap', procOnly()),
@@ -297,7 +311,7 @@ export const STEP_KEYS = Object.keys(STEP_SCHEMAS) as StepKey[];
 
 const S = STEP_SCHEMAS;
 const StepSchema = z.union([
-  S.alloc, S.free, S.lock, S.shrink, S.mm_exit, S.munmap, S.remap_foreign, S.release, S.fail_page_alloc,
+  S.alloc, S.free, S.lock, S.unlock, S.shrink, S.mm_exit, S.munmap, S.remap_foreign, S.release, S.fail_page_alloc,
   S.advance, S.drop_caches, S.shrink_slab, S.debugfs_count, S.debugfs_scan, S.memory_reclaim,
   S.allocate, S.release_pages, S.snapshot,
 ]);

@@ -13,6 +13,7 @@
  * - rates: per second of simulated time (floats);
  * - shrinker object counts: bigint (the count-clamp what-ifs go up to ULONG_MAX/2).
  */
+import type { ReclaimCost } from '../mm/reclaim/cost.js';
 import type { BinderStep as BinderScriptStep, BinderStepKey } from '../binder/schema.js';
 import type { GfpMask } from '../mm/gfp.js';
 import type { CountLimit, KernelProfile } from '../mm/shrinker/types.js';
@@ -67,6 +68,8 @@ export interface ResolvedMemory {
   readonly swappiness: number;
   /** MGLRU on (6.12 default: on, 6.1: off). Selects the initial-priority rule. */
   readonly mglru: boolean;
+  /** Simulated-time cost of reclaim work; absent: DEFAULT_RECLAIM_COST. */
+  readonly reclaimCost?: ReclaimCost;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { formatGfp, GFP_KERNEL, __GFP_HIGHMEM, __GFP_ZERO, gfp, type GfpMask } f
 import { Memcg, MemcgTree } from '../mm/memcg.js';
 import { allocPages, type AllocEnv } from '../mm/reclaim/allocator.js';
 import { SyntheticCache } from '../mm/reclaim/caches/syntheticCache.js';
+import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimWork } from '../mm/reclaim/cost.js';
 import { dropCaches } from '../mm/reclaim/dropCaches.js';
 import { Kswapd } from '../mm/reclaim/kswapd.js';
 import { NodeMemory, type MemoryModel, type PageOwner } from '../mm/reclaim/nodeMemory.js';
@@ -38,6 +39,7 @@ import type { BinderShrinker } from '../binder/shrinker.js';
 import {
   RESULT_SCHEMA_VERSION,
   type BinderProcStats,
+  type DirectStallRow,
   type ReclaimPassRow,
   type ReclaimPath,
   type RunOptions,
@@ -161,6 +163,15 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   };
   noteFree();
 
+  // ---- reclaim cost ----------------------------------------------------------------------
+  // The work of the piece of reclaim being executed (a kswapd step, one allocation's direct
+  // reclaim), priced in simulated time by the scenario's cost model. Reclaim is synchronous
+  // inside one event, so one meter suffices: each measured piece resets it first.
+  const cost = m.reclaimCost ?? DEFAULT_RECLAIM_COST;
+  let meter: ReclaimWork = emptyWork();
+  let kswapdBusyNs = 0;
+  const stalls = new Map<string, { comm: string; pid: number; owner: string; allocations: number; directReclaims: number; stallNs: number; maxStallNs: number }>();
+
   // ---- trace context -------------------------------------------------------------------
   let current: TaskRef = resolved.scriptTask;
   const ctxOf = (t: TaskRef): TraceContext => ({ comm: t.comm, pid: t.pid, cpu: t.cpu, tsNs: BigInt(clock.now) });
@@ -244,6 +255,11 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     start: (e) => trace.add(ctxOf(current), 'mm_shrink_slab_start', () => formatShrinkStartBody(e, profile)),
     end: (e) => trace.add(ctxOf(current), 'mm_shrink_slab_end', () => formatShrinkEndBody(e)),
     outcome: (o) => {
+      meter.shrinkerCalls++;
+      if (o.result.kind !== 'skipped') {
+        meter.scanObjectsCalls += Number(o.result.stats.calls);
+        meter.objectsScanned += Number(o.result.stats.scanned);
+      }
       const st = bySerial.get(o.shrinker.serial)?.stats;
       if (!st) return;
       st.countCalls++;
@@ -329,7 +345,14 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     shrinkSlab: (c) => callShrinkSlab(pathOf(c.path), c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
     memcgWalk: (target) => memcgs.iter((target as Memcg | null) ?? memcgs.root),
     observer: {
+      onShrinkNode: () => {
+        meter.shrinkNodes++;
+      },
       onLru: (path, _nid, priority, mask, f, a) => {
+        // The model reclaims every page it scans.
+        meter.lruScanned += f + a;
+        meter.fileReclaimed += f;
+        meter.anonReclaimed += a;
         memStats.reclaimedFile += f;
         memStats.reclaimedAnon += a;
         row(pathOf(path), priority, mask).reclaimedPages += f + a;
@@ -349,6 +372,38 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     },
   };
   const kswapds = nodes.map((n) => new Kswapd(n, { ...kswapdTaskOf(n.nid), nid: n.nid, scope: 'none' }));
+  /** When each kswapd's current pass ends (it starts no new step before). */
+  const kswapdBusyUntil = nodes.map(() => 0);
+  /**
+   * kswapd as a task: one balance_pgdat loop iteration per event. The step runs at its event
+   * time and its work is priced; the pages it freed stay isolated (off the LRU, not yet free,
+   * as between isolate_lru_folios and the final free of shrink_folio_list) until the pass's
+   * cost has elapsed, and the next step starts only then. Meanwhile allocations go on and
+   * may find free memory below min: the allocating task then reclaims directly.
+   */
+  const kswapdStep = (k: Kswapd): void => {
+    const nid = k.node.nid;
+    meter = emptyWork();
+    const before = nodes.map((n) => n.free);
+    const st = k.step(mem, deps);
+    const ns = workCostNs(meter, cost);
+    kswapdBusyNs += ns;
+    const end = clock.now + ns;
+    kswapdBusyUntil[nid] = end;
+    if (ns > 0) {
+      nodes.forEach((n, i) => {
+        const freed = n.free - (before[i] ?? n.free);
+        if (freed <= 0) return;
+        const held = n.take('other', freed);
+        queue.push(end, () => {
+          n.release('other', held);
+          noteFree();
+        });
+      });
+    }
+    noteFree();
+    if (st === 'continue') queue.push(end, () => kswapdStep(k));
+  };
   const allocEnv: AllocEnv = {
     mem,
     deps,
@@ -356,10 +411,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
       const k = kswapds[nid];
       if (!k || !k.wake(pages)) return;
       memStats.kswapdWakeups++;
-      queue.push(clock.now, () => {
-        k.run(mem, deps);
-        noteFree();
-      });
+      queue.push(Math.max(clock.now, kswapdBusyUntil[nid] ?? 0), () => kswapdStep(k));
     },
     onDirectProgress: (nid) => kswapds[nid]?.resetFailures(),
   };
@@ -368,12 +420,27 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const allocate = (owner: PageOwner, pages: number, mask: GfpMask, task: TaskRef, nid?: number): VerbResult => {
     const node = nodes[nid ?? allocCursor++ % nrNodes] ?? node0;
     const engineTask: EngineTask = { ...task, nid: node.nid, scope: 'none' };
+    meter = emptyWork();
     const r = allocPages(allocEnv, node, owner, pages, mask, engineTask);
     memStats.directReclaims += r.directReclaims;
     noteFree();
-    if (r.ok) return { ok: true };
+    // Direct reclaim ran in the task's context: the allocation completes after its cost.
+    const stallNs = r.directReclaims > 0 ? workCostNs(meter, cost) : 0;
+    if (r.directReclaims > 0) {
+      const key = `${task.comm}\u0000${task.pid}\u0000${owner}`;
+      let st = stalls.get(key);
+      if (!st) {
+        st = { comm: task.comm, pid: task.pid, owner, allocations: 0, directReclaims: 0, stallNs: 0, maxStallNs: 0 };
+        stalls.set(key, st);
+      }
+      st.allocations++;
+      st.directReclaims += r.directReclaims;
+      st.stallNs += stallNs;
+      if (stallNs > st.maxStallNs) st.maxStallNs = stallNs;
+    }
+    if (r.ok) return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
     memStats.allocFailures++;
-    return { ok: false, error: r.reason };
+    return stallNs > 0 ? { ok: false, error: r.reason, stallNs } : { ok: false, error: r.reason };
   };
 
   /** Charges newly installed Binder pages to the memory model (may reclaim in the task's context). */
@@ -705,6 +772,9 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const events: Record<string, number> = { ...binder.events };
   for (const [k, v] of trace.tally) if (!(k in binder.events)) events[k] = v;
 
+  const directStalls: DirectStallRow[] = [...stalls.values()].sort(
+    (a, b) => (a.comm < b.comm ? -1 : a.comm > b.comm ? 1 : a.pid - b.pid || (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0)),
+  );
   const wm = nodes.reduce((a, n) => ({ min: a.min + n.wmark.min, low: a.low + n.wmark.low, high: a.high + n.wmark.high }), { min: 0, low: 0, high: 0 });
   const end = nodes.reduce((a, n) => ({ free: a.free + n.free, pageCache: a.pageCache + n.file, anon: a.anon + n.anon }), { free: 0, pageCache: 0, anon: 0 });
 
@@ -726,6 +796,8 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
       directReclaims: memStats.directReclaims,
       allocFailures: memStats.allocFailures,
       reclaimed: { pageCache: memStats.reclaimedFile, anon: memStats.reclaimedAnon, slab: memStats.reclaimedSlab },
+      kswapdBusyNs,
+      directStalls,
     },
     reclaim,
     skips: sortKeys(Object.fromEntries(skips)),

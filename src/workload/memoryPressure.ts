@@ -4,7 +4,7 @@
  * woken; below min the allocating task reclaims directly in its own gfp context (GFP_NOFS for
  * a filesystem writer, say). Optionally pages are released at another rate. An allocation that
  * fails after reclaim stands for an OOM kill of this generator's app: it gives back half of
- * what it allocated. Streams: `<name>` (allocations), `<name>:release`.
+ * what it allocated. A direct-reclaim stall delays the task's next allocation. Streams: `<name>` (allocations), `<name>:release`.
  */
 import { poissonInterarrivalNs } from '../sim/rng.js';
 import type { MemoryPressureGen } from '../scenario/types.js';
@@ -25,7 +25,9 @@ export function memoryPressure(gen: MemoryPressureGen): Generator {
             const r = ctx.allocate(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg);
             if (r.ok) held += chunk;
             else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2));
-            next(at);
+            // A direct reclaim stalled the task: its next fault comes after the allocation
+            // completed, not at the instant it started.
+            next(at + (r.stallNs ?? 0));
           });
         };
         next(gen.from);

@@ -10,7 +10,13 @@ import type { SimTimeNs, TaskRef } from '../scenario/types.js';
 
 export type Pool = 'pagecache' | 'anon';
 
-export type VerbResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+/**
+ * `stallNs`: simulated time the verb kept the task busy beyond its instant (direct reclaim in
+ * an allocation); the task's next action can only start after it.
+ */
+export type VerbResult =
+  | { readonly ok: true; readonly stallNs?: number }
+  | { readonly ok: false; readonly error: string; readonly stallNs?: number };
 
 export interface WorkloadCtx {
   now(): SimTimeNs;

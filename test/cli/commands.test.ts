@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { DEFAULT_SCENARIO } from '../../src/cli/commands/run.js';
+import { VERSION } from '../../src/version.js';
 
 let out = '';
 let err = '';
@@ -64,6 +65,8 @@ describe('shrinksim run', () => {
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^time_s,free_pages,/);
     const t = readFileSync(trace, 'utf8');
     expect(t.startsWith('# tracer: nop')).toBe(true);
+    // The scenario hash is stamped into the trace as a comment line right after the tracer line.
+    expect(t.split('\n')[1]).toBe(`# shrinksim ${VERSION} scenario small ${doc.scenario.hash} seed 9 kernel ${doc.kernel}`);
     expect(t).toMatch(/mm_shrink_slab_start: /);
     // No temporary files left behind.
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -47,7 +47,7 @@ const CASES: readonly (readonly [kind: string, text: string, message: string])[]
   [
     'unknown script step',
     'script: [{frobnicate: {}}]',
-    'scenarios/x.yaml: script[0]: unknown step "frobnicate" (expected one of: alloc, free, lock, shrink, mm_exit, munmap, remap_foreign, release, fail_page_alloc, advance, drop_caches, shrink_slab, debugfs_count, debugfs_scan, memory_reclaim, allocate, release_pages, snapshot)',
+    'scenarios/x.yaml: script[0]: unknown step "frobnicate" (expected one of: alloc, free, lock, unlock, shrink, mm_exit, munmap, remap_foreign, release, fail_page_alloc, advance, drop_caches, shrink_slab, debugfs_count, debugfs_scan, memory_reclaim, allocate, release_pages, snapshot)',
   ],
   [
     'missing required field',

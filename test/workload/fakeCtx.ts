@@ -9,7 +9,7 @@ export interface Call {
   readonly args: readonly unknown[];
 }
 
-export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts: { failAlloc?: (n: number) => string | null } = {}) {
+export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts: { failAlloc?: (n: number) => string | null; stallAlloc?: (n: number) => number } = {}) {
   const calls: Call[] = [];
   const q = new EventQueue<() => void>();
   let now = 0;
@@ -33,8 +33,12 @@ export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts
       killProc: succeeds('killProc'),
       allocate: (...args) => {
         record('allocate', args);
-        const err = opts.failAlloc?.(allocs++) ?? null;
-        return err ? { ok: false, error: err } : { ok: true };
+        // (`f?.(allocs++)` would skip the increment when `f` is absent.)
+        const n = allocs++;
+        const stallNs = opts.stallAlloc?.(n) ?? 0;
+        const err = opts.failAlloc?.(n) ?? null;
+        if (err) return stallNs > 0 ? { ok: false, error: err, stallNs } : { ok: false, error: err };
+        return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
       },
       release: (pool, pages) => {
         record('release', [pool, pages]);

@@ -124,6 +124,18 @@ describe('memoryPressure', () => {
     expect(calls[0]?.args).toEqual(['pagecache', 32, GFP_NOFS, { comm: 'writer', pid: 9, cpu: 0 }, 'root']);
   });
 
+  it('a direct-reclaim stall delays every later allocation of the task by the stall', () => {
+    const t = (stall: number) =>
+      runGenerators([memoryPressure(mp())], 2 * S, 1, { stallAlloc: (n) => (n === 2 ? stall : 0) })
+        .filter((c) => c.verb === 'allocate')
+        .map((c) => c.t);
+    const plain = t(0);
+    const stalled = t(5_000_000);
+    // Same stream, same draws: the first three allocations are untouched, the rest come 5 ms later.
+    expect(stalled.slice(0, 3)).toEqual(plain.slice(0, 3));
+    expect(stalled.slice(3, 20)).toEqual(plain.slice(3, 20).map((x) => x + 5_000_000));
+  });
+
   it('an OOM failure gives back half of what the generator held', () => {
     const calls = runGenerators([memoryPressure(mp({ pool: 'anon' }))], S, 1, { failAlloc: (n) => (n === 4 ? 'oom' : null) });
     const release = calls.find((c) => c.verb === 'release');

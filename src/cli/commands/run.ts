@@ -18,6 +18,7 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import { runScenario } from '../../sim/run.js';
 import { UserError } from '../../util/errors.js';
+import { VERSION } from '../../version.js';
 
 /** The package root (three levels up from src/cli/commands or dist/cli/commands). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,6 +72,16 @@ export async function runWithProgress(
   }
 }
 
+/**
+ * The scenario's hash goes into every output: in the trace as a `#` comment right after the
+ * `# tracer:` line (ftrace readers and `conform` skip comment lines).
+ */
+export function stampTrace(text: string, r: Pick<RunResult, 'scenario' | 'seed' | 'kernel'>): string {
+  const stamp = `# shrinksim ${VERSION} scenario ${r.scenario.name} ${r.scenario.hash} seed ${r.seed} kernel ${r.kernel}\n`;
+  const nl = text.startsWith('# tracer:') ? text.indexOf('\n') + 1 : 0;
+  return nl > 0 ? text.slice(0, nl) + stamp + text.slice(nl) : stamp + text;
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const { resolved, label } = loadForRun(args.scenario, args.seed);
   if (args.printResolved) {
@@ -84,7 +95,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const files: [string, string][] = [];
   if (args.json !== undefined) files.push([args.json, renderJson(result)]);
   if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
-  if (args.trace !== undefined) files.push([args.trace, result.traceText ?? '']);
+  if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
   for (const [file, text] of files) writeFileAtomic(file, text);
 
   if (!args.quiet) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));

@@ -20,7 +20,7 @@ import { GFP_KERNEL } from '../gfp.js';
 import { DEF_PRIORITY } from '../shrinker/types.js';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
-import { newScanControl, type ReclaimDeps, type TaskRef } from './scanControl.js';
+import { newScanControl, type ReclaimDeps, type ScanControl, type TaskRef } from './scanControl.js';
 import { shrinkNode } from './shrinkNode.js';
 
 export interface KswapdRun {
@@ -36,37 +36,73 @@ export function kswapdTask(nid: number, pid: number, cpu = 0): TaskRef {
 }
 
 export function balancePgdat(mem: MemoryModel, node: NodeMemory, task: TaskRef, deps: ReclaimDeps): KswapdRun {
-  const sc = newScanControl({
-    path: 'kswapd',
-    task,
-    nrToReclaim: 0,
-    gfpMask: GFP_KERNEL,
-    priority: DEF_PRIORITY,
-    targetMemcg: null,
-    maySwap: true,
-    proactive: false,
-  });
-  const priorities: number[] = [];
-  let balanced = false;
-  do {
+  const b = new BalancePgdat(node, task);
+  while (b.step(mem, deps)) {
+    /* one shrink_node pass per step */
+  }
+  return b.result();
+}
+
+/**
+ * One balance_pgdat, as a sequence of steps: each `step()` is one iteration of its priority
+ * loop (the balance check, then at most one shrink_node pass). The run loop executes one step
+ * per event and charges its work in simulated time, so allocations interleave with the passes.
+ */
+export class BalancePgdat {
+  readonly sc: ScanControl;
+  readonly priorities: number[] = [];
+  balanced = false;
+  done = false;
+
+  constructor(
+    readonly node: NodeMemory,
+    task: TaskRef,
+  ) {
+    this.sc = newScanControl({
+      path: 'kswapd',
+      task,
+      nrToReclaim: 0,
+      gfpMask: GFP_KERNEL,
+      priority: DEF_PRIORITY,
+      targetMemcg: null,
+      maySwap: true,
+      proactive: false,
+    });
+  }
+
+  /** One loop iteration; returns true while the loop goes on (another step is due). */
+  step(mem: MemoryModel, deps: ReclaimDeps): boolean {
+    if (this.done) return false;
+    const sc = this.sc;
+    const node = this.node;
     if (node.balanced()) {
-      balanced = true;
-      break;
+      this.balanced = true;
+      this.done = true;
+      return false;
     }
     let raisePriority = true;
     const before = sc.nrReclaimed;
     sc.nrScanned = 0;
     sc.nrToReclaim = Math.max(node.wmark.high, SWAP_CLUSTER_MAX);
     shrinkNode(mem, node, sc, deps);
-    priorities.push(sc.priority);
+    this.priorities.push(sc.priority);
     // kswapd_shrink_node: 6.1 judges the pass by LRU pages scanned only; 6.12 (2024's
     // "mglru: fix overshooting shrinker memory") also by pages reclaimed, slab included.
     const progress = deps.profile === '6.12' ? Math.max(sc.nrScanned, sc.nrReclaimed - before) : sc.nrScanned;
     if (progress >= sc.nrToReclaim) raisePriority = false;
     if (raisePriority || sc.nrReclaimed - before === 0) sc.priority--;
-  } while (sc.priority >= 1);
-  if (!balanced) balanced = node.balanced();
-  return { nrReclaimed: sc.nrReclaimed, priorities, balanced };
+    if (sc.priority < 1) {
+      // kswapd never goes to priority 0: the loop ends at 1 and the node is judged as it is.
+      this.done = true;
+      this.balanced = node.balanced();
+      return false;
+    }
+    return true;
+  }
+
+  result(): KswapdRun {
+    return { nrReclaimed: this.sc.nrReclaimed, priorities: this.priorities, balanced: this.balanced };
+  }
 }
 
 /** Upper bound on shrink_node passes in one wakeup (see Kswapd.run). */
@@ -75,7 +111,7 @@ export const KSWAPD_MAX_PASSES_PER_WAKE = 10_000;
 /** Per-node kswapd state: woken below the low watermark, gives up after repeated failures. */
 export class Kswapd {
   failures = 0;
-  /** A wakeup is pending (the run loop schedules one balance_pgdat for it). */
+  /** Woken and not yet asleep again (the run loop steps it through its balance_pgdat runs). */
   pending = false;
   wakeups = 0;
   runs = 0;
@@ -101,29 +137,63 @@ export class Kswapd {
     return true;
   }
 
+  /** The balance_pgdat in progress (null while asleep). */
+  private current: BalancePgdat | null = null;
+  private wakeReclaimed = 0;
+  private wakePriorities: number[] = [];
+
+  get running(): boolean {
+    return this.pending;
+  }
+
   /**
-   * One wakeup: balance_pgdat, repeated while the node is neither balanced nor hopeless.
-   * Terminates: every repeat either reclaims at least one page (a finite supply) or counts a
-   * failure, and MAX_RECLAIM_RETRIES failures stop it. Returns the runs summed.
+   * One step of the woken kswapd() loop: starts a balance_pgdat if none runs (the
+   * `mm_vmscan_kswapd_wake` of each run), does one of its loop iterations, and when that run
+   * ends decides, as prepare_kswapd_sleep does, whether to sleep (balanced or hopeless) or to
+   * start another run at the next step. Returns 'sleep' after the final step (then
+   * `mm_vmscan_kswapd_sleep` has been emitted and a new wakeup is accepted).
    */
-  run(mem: MemoryModel, deps: ReclaimDeps): KswapdRun {
-    this.pending = false;
-    let nrReclaimed = 0;
-    const priorities: number[] = [];
-    let r: KswapdRun;
-    do {
+  step(mem: MemoryModel, deps: ReclaimDeps): 'continue' | 'sleep' {
+    if (!this.current) {
       this.runs++;
       deps.observer?.onBegin?.('kswapd', this.task, GFP_KERNEL, this.node.nid);
-      r = balancePgdat(mem, this.node, this.task, deps);
-      nrReclaimed += r.nrReclaimed;
-      priorities.push(...r.priorities);
-      if (r.nrReclaimed === 0 && !r.balanced) this.failures++;
-      else if (r.nrReclaimed > 0) this.failures = 0;
-      // Model guard, not a kernel rule: credited pages that never reached the free pool (a
-      // fake shrink_slab in a test) could otherwise repeat forever.
-    } while (!r.balanced && this.failures < MAX_RECLAIM_RETRIES && priorities.length < KSWAPD_MAX_PASSES_PER_WAKE);
-    deps.observer?.onEnd?.('kswapd', this.task, nrReclaimed, this.node.nid);
-    return { nrReclaimed, priorities, balanced: r.balanced };
+      this.current = new BalancePgdat(this.node, this.task);
+    }
+    const b = this.current;
+    if (b.step(mem, deps)) return 'continue';
+    const r = b.result();
+    this.current = null;
+    this.wakeReclaimed += r.nrReclaimed;
+    this.wakePriorities.push(...r.priorities);
+    if (r.nrReclaimed === 0 && !r.balanced) this.failures++;
+    else if (r.nrReclaimed > 0) this.failures = 0;
+    // Model guard, not a kernel rule: credited pages that never reached the free pool (a
+    // fake shrink_slab in a test) could otherwise repeat forever.
+    if (!r.balanced && this.failures < MAX_RECLAIM_RETRIES && this.wakePriorities.length < KSWAPD_MAX_PASSES_PER_WAKE) {
+      return 'continue';
+    }
+    this.lastWake = { nrReclaimed: this.wakeReclaimed, priorities: this.wakePriorities, balanced: r.balanced };
+    deps.observer?.onEnd?.('kswapd', this.task, this.wakeReclaimed, this.node.nid);
+    this.wakeReclaimed = 0;
+    this.wakePriorities = [];
+    this.pending = false;
+    return 'sleep';
+  }
+
+  /** What the last completed wakeup did (all its runs summed). */
+  lastWake: KswapdRun = { nrReclaimed: 0, priorities: [], balanced: true };
+
+  /**
+   * One whole wakeup at once (no simulated time passes): balance_pgdat, repeated while the node
+   * is neither balanced nor hopeless. Terminates: every repeat either reclaims at least one
+   * page (a finite supply) or counts a failure, and MAX_RECLAIM_RETRIES failures stop it.
+   */
+  run(mem: MemoryModel, deps: ReclaimDeps): KswapdRun {
+    this.pending = true;
+    while (this.step(mem, deps) === 'continue') {
+      /* step on */
+    }
+    return this.lastWake;
   }
 
   /** Direct reclaim that made progress resets kswapd's failure count (as the allocator does). */
