@@ -108,7 +108,7 @@ export interface MemoryStats {
   /** Lowest free pages seen. */
   readonly minFree: number;
   readonly kswapdWakeups: number;
-  /** Allocations that entered direct reclaim. */
+  /** `try_to_free_pages` calls (each chunk of ≤ SWAP_CLUSTER_MAX pages below min makes one). */
   readonly directReclaims: number;
   /** Allocations that failed after reclaim (the OOM killer would be next). */
   readonly allocFailures: number;
