@@ -5,18 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/scenario/load.js';
-import { isUserError } from '../../src/util/errors.js';
+import { errorOf } from './errorOf.js';
 
-function errorOf(text: string, label: string): string {
-  try {
-    loadScenarioText(text, label);
-  } catch (e) {
-    if (!isUserError(e)) throw e;
-    expect(e.exitCode).toBe(2);
-    return e.message;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
 
 describe('.json scenarios are strict JSON', () => {
   it('a trailing comma is rejected at its line and column', () => {

@@ -3,19 +3,9 @@
  * what was expected and what was written (exit code 2 via UserError).
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, loadScenarioText } from '../../src/scenario/load.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
 import { isUserError } from '../../src/util/errors.js';
-
-function errorOf(text: string, label = 'scenarios/x.yaml'): string {
-  try {
-    loadScenarioText(text, label);
-  } catch (e) {
-    if (!isUserError(e)) throw e;
-    expect(e.exitCode).toBe(2);
-    return e.message;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+import { errorOf } from './errorOf.js';
 
 const PROC = 'binder: {procs: [{name: app, mmap: 128KiB}]}\n';
 
