@@ -390,3 +390,19 @@ export function validate<T extends RbNode<T>>(root: RbRoot<T>): number {
   if (root.node && root.node.rbRed) throw new Error('rbtree: red root');
   return walk(root.node, null);
 }
+
+/** `rb_prev`: in-order predecessor. */
+export function prev<T extends RbNode<T>>(node: T): T | null {
+  let n: T | null = node.rbLeft;
+  if (n !== null) {
+    while (n.rbRight !== null) n = n.rbRight;
+    return n;
+  }
+  let cur: T = node;
+  let p = cur.rbParent;
+  while (p !== null && cur === p.rbLeft) {
+    cur = p;
+    p = p.rbParent;
+  }
+  return p;
+}

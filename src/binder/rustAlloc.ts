@@ -15,13 +15,19 @@
 import { pageDown, pageIndex, PAGE_SIZE } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
 import type { BinderPages } from './pages.js';
+import { erase, first, insertColor, linkNode, next, prev, RbRoot, type RbNode } from './rbtree.js';
 import { requestSize } from './requestSize.js';
 
 /** `TREE_THRESHOLD`: the array form holds at most this many ranges. */
 export const TREE_THRESHOLD = 8;
 
 /** An allocated range (`Range` / a tree `Descriptor` with a state). */
-export class RustRange {
+export class RustRange implements RbNode<RustRange> {
+  /** Links in the tree form's by-offset tree (unused while the allocator is in array form). */
+  rbParent: RustRange | null = null;
+  rbLeft: RustRange | null = null;
+  rbRight: RustRange | null = null;
+  rbRed = false;
   constructor(
     public offset: number,
     public size: number,
@@ -30,6 +36,21 @@ export class RustRange {
   get end(): number {
     return this.offset + this.size;
   }
+}
+
+/**
+ * A free descriptor of the tree form: a maximal gap between allocated ranges, linked in the
+ * `free_tree` keyed by (size, offset).
+ */
+class FreeGap implements RbNode<FreeGap> {
+  rbParent: FreeGap | null = null;
+  rbLeft: FreeGap | null = null;
+  rbRight: FreeGap | null = null;
+  rbRed = false;
+  constructor(
+    public offset: number,
+    public size: number,
+  ) {}
 }
 
 /** Pages that just became unused by every allocated range: `[start, end)` page indices. */
@@ -49,8 +70,19 @@ type Mode = 'empty' | 'array' | 'tree';
 
 export class RustBinderAlloc {
   readonly driver = 'rust' as const;
-  /** Allocated ranges sorted by offset (both forms; the tree form also has free ranges). */
+  /** Array form: the allocated ranges sorted by offset (at most TREE_THRESHOLD; empty in tree form). */
   private ranges: RustRange[] = [];
+  /** Tree form: every allocated range, keyed by offset (unique: ranges never overlap, size > 0). */
+  private readonly byOffset = new RbRoot<RustRange>();
+  /** Tree form: every maximal free gap, keyed by (size, offset). */
+  private readonly freeTree = new RbRoot<FreeGap>();
+  /**
+   * Tree form: free gaps by start offset. The kernel finds a freed range's free neighbours as
+   * its neighbours in the one descriptor tree; here the gaps live outside the range tree, so
+   * the neighbour gap is looked up by where it must start (O(1)).
+   */
+  private readonly gapAt = new Map<number, FreeGap>();
+  private treeCount = 0;
   private mode: Mode = 'empty';
   freeOnewaySpace: number;
 
@@ -67,30 +99,8 @@ export class RustBinderAlloc {
     return this.mode;
   }
 
-  /** Free gaps between allocated ranges, in address order. */
-  private gaps(): { offset: number; size: number }[] {
-    const out: { offset: number; size: number }[] = [];
-    let at = 0;
-    for (const r of this.ranges) {
-      if (r.offset > at) out.push({ offset: at, size: r.offset - at });
-      at = r.end;
-    }
-    if (at < this.bufferSize) out.push({ offset: at, size: this.bufferSize - at });
-    return out;
-  }
-
-  /** Where a new range of `size` goes, per the current representation. */
-  private findPlace(size: number): number | undefined {
-    if (this.mode === 'tree') {
-      // `cursor_lower_bound(&(size, 0))` on the free tree keyed (size, offset).
-      let best: { offset: number; size: number } | undefined;
-      for (const g of this.gaps()) {
-        if (g.size < size) continue;
-        if (!best || g.size < best.size || (g.size === best.size && g.offset < best.offset)) best = g;
-      }
-      return best?.offset;
-    }
-    // Array: after the last range if it fits, else the first gap that fits.
+  /** Array form: after the last range if it fits, else the first gap that fits. */
+  private findPlaceArray(size: number): number | undefined {
     const afterLast = this.ranges.length ? (this.ranges[this.ranges.length - 1] as RustRange).end : 0;
     if (size <= this.bufferSize - afterLast) return afterLast;
     let endOfPrev = 0;
@@ -99,6 +109,101 @@ export class RustBinderAlloc {
       endOfPrev = r.end;
     }
     return undefined;
+  }
+
+  /**
+   * Tree form: `cursor_lower_bound(&(size, 0))` on the free tree — the smallest gap that fits,
+   * the lowest address among equal sizes. Keys are totally ordered, so the answer does not
+   * depend on the tree's shape (unlike the C driver's search).
+   */
+  private lowerBoundGap(size: number): FreeGap | null {
+    let n = this.freeTree.node;
+    let best: FreeGap | null = null;
+    while (n !== null) {
+      // (n.size, n.offset) >= (size, 0) exactly when n.size >= size.
+      if (n.size >= size) {
+        best = n;
+        n = n.rbLeft;
+      } else n = n.rbRight;
+    }
+    return best;
+  }
+
+  private insertGap(g: FreeGap): void {
+    let parent: FreeGap | null = null;
+    let side: 'left' | 'right' = 'left';
+    let n = this.freeTree.node;
+    while (n !== null) {
+      parent = n;
+      if (g.size < n.size || (g.size === n.size && g.offset < n.offset)) {
+        side = 'left';
+        n = n.rbLeft;
+      } else {
+        side = 'right';
+        n = n.rbRight;
+      }
+    }
+    linkNode(this.freeTree, g, parent, side);
+    insertColor(this.freeTree, g);
+    this.gapAt.set(g.offset, g);
+  }
+
+  private removeGap(g: FreeGap): void {
+    erase(this.freeTree, g);
+    this.gapAt.delete(g.offset);
+  }
+
+  private insertRange(r: RustRange): void {
+    let parent: RustRange | null = null;
+    let side: 'left' | 'right' = 'left';
+    let n = this.byOffset.node;
+    while (n !== null) {
+      parent = n;
+      if (r.offset < n.offset) {
+        side = 'left';
+        n = n.rbLeft;
+      } else {
+        side = 'right';
+        n = n.rbRight;
+      }
+    }
+    linkNode(this.byOffset, r, parent, side);
+    insertColor(this.byOffset, r);
+    this.treeCount++;
+  }
+
+  /** Tree form: `r` itself is in the by-offset tree (identity, not just an equal offset). */
+  private inTree(r: RustRange): boolean {
+    let n = this.byOffset.node;
+    while (n !== null) {
+      if (r.offset === n.offset) return n === r;
+      n = r.offset < n.offset ? n.rbLeft : n.rbRight;
+    }
+    return false;
+  }
+
+  /** Array → tree: the full array's ranges and the gaps between them move into the trees. */
+  private convertToTree(): void {
+    this.mode = 'tree';
+    let at = 0;
+    for (const r of this.ranges) {
+      if (r.offset > at) this.insertGap(new FreeGap(at, r.offset - at));
+      this.insertRange(r);
+      at = r.end;
+    }
+    if (at < this.bufferSize) this.insertGap(new FreeGap(at, this.bufferSize - at));
+    this.ranges = [];
+  }
+
+  /** Tree form: reserve `[offset, offset+size)` out of gap `g` (its front part). */
+  private carve(g: FreeGap, size: number): void {
+    this.removeGap(g);
+    if (g.size > size) {
+      // The rest of the gap stays free: reuse the descriptor, rekeyed.
+      g.offset += size;
+      g.size -= size;
+      this.insertGap(g);
+    }
   }
 
   /** `Process::buffer_alloc`: reserve a range, then `use_range` its pages. */
@@ -110,16 +215,25 @@ export class RustBinderAlloc {
     this.env.acquire('alloc');
     if (this.mode === 'empty') this.mode = 'array';
     // A full array converts to the tree before placing the new range.
-    if (this.mode === 'array' && this.ranges.length === TREE_THRESHOLD) this.mode = 'tree';
+    if (this.mode === 'array' && this.ranges.length === TREE_THRESHOLD) this.convertToTree();
     // The new oneway space is computed first and set only on success.
     if (req.isAsync && this.freeOnewaySpace < size) return failure('ENOSPC', 'no async space left');
-    const offset = this.findPlace(size);
-    if (offset === undefined) return failure('ENOSPC', 'no address space');
+    let r: RustRange;
+    if (this.mode === 'tree') {
+      const g = this.lowerBoundGap(size);
+      if (g === null) return failure('ENOSPC', 'no address space');
+      r = new RustRange(g.offset, size, req.isAsync);
+      this.carve(g, size);
+      this.insertRange(r);
+    } else {
+      const offset = this.findPlaceArray(size);
+      if (offset === undefined) return failure('ENOSPC', 'no address space');
+      r = new RustRange(offset, size, req.isAsync);
+      this.insertSorted(r);
+    }
     if (req.isAsync) this.freeOnewaySpace -= size;
-    const r = new RustRange(offset, size, req.isAsync);
-    this.insertSorted(r);
 
-    const err = this.useRange(pageIndex(offset), Math.ceil((offset + size) / PAGE_SIZE));
+    const err = this.useRange(pageIndex(r.offset), Math.ceil((r.offset + size) / PAGE_SIZE));
     if (err) {
       this.freeBuf(r);
       return err;
@@ -168,64 +282,96 @@ export class RustBinderAlloc {
   /** `reservation_abort` + `stop_using_range` (a buffer freed by its owner, or an aborted one). */
   freeBuf(r: RustRange): void {
     this.env.acquire('alloc');
+    if (this.mode === 'tree') {
+      this.freeBufTree(r);
+      return;
+    }
     const i = this.ranges.indexOf(r);
     if (i < 0) return;
     if (r.oneway) this.freeOnewaySpace += r.size;
     const freed = interiorPages(r.offset, r.size);
-    const prev = i > 0 ? (this.ranges[i - 1] as RustRange) : undefined;
-    const next = i + 1 < this.ranges.length ? (this.ranges[i + 1] as RustRange) : undefined;
-    if (this.mode === 'array') {
-      if (r.offset % PAGE_SIZE !== 0 && (prev === undefined || prev.end <= pageDown(r.offset))) freed.start -= 1;
-      if (r.end % PAGE_SIZE !== 0) {
-        const pageAfter = pageDown(r.end) + PAGE_SIZE;
-        if (next === undefined || pageAfter <= next.offset) freed.end += 1;
-      }
-    } else {
-      // Tree: a neighbouring *free* range long enough to reach the page boundary frees the
-      // shared page too (an allocated neighbour never does, even if it ends before the page).
-      const nextFree = (next ? next.offset : this.bufferSize) - r.end;
-      const prevFree = r.offset - (prev ? prev.end : 0);
-      const addNext = r.end % PAGE_SIZE === 0 ? Infinity : PAGE_SIZE - (r.end % PAGE_SIZE);
-      const addPrev = r.offset % PAGE_SIZE === 0 ? Infinity : r.offset % PAGE_SIZE;
-      if (nextFree > 0 && nextFree >= addNext) freed.end += 1;
-      if (prevFree > 0 && prevFree >= addPrev) freed.start -= 1;
+    const prevR = i > 0 ? (this.ranges[i - 1] as RustRange) : undefined;
+    const nextR = i + 1 < this.ranges.length ? (this.ranges[i + 1] as RustRange) : undefined;
+    if (r.offset % PAGE_SIZE !== 0 && (prevR === undefined || prevR.end <= pageDown(r.offset))) freed.start -= 1;
+    if (r.end % PAGE_SIZE !== 0) {
+      const pageAfter = pageDown(r.end) + PAGE_SIZE;
+      if (nextR === undefined || pageAfter <= nextR.offset) freed.end += 1;
     }
     this.ranges.splice(i, 1);
-    // An empty tree goes back to `Impl::Empty` (the array form never does).
-    if (this.mode === 'tree' && this.ranges.length === 0) this.mode = 'empty';
+    this.stopUsingRange(freed.start, freed.end);
+  }
+
+  /** Tree form of `freeBuf`: neighbours, shared pages and gap merging in O(log n). */
+  private freeBufTree(r: RustRange): void {
+    if (!this.inTree(r)) return;
+    if (r.oneway) this.freeOnewaySpace += r.size;
+    const freed = interiorPages(r.offset, r.size);
+    const prevR = prev(r);
+    const nextR = next(r);
+    const prevEnd = prevR ? prevR.end : 0;
+    const nextStart = nextR ? nextR.offset : this.bufferSize;
+    // A neighbouring *free* range long enough to reach the page boundary frees the shared
+    // page too (an allocated neighbour never does, even if it ends before the page).
+    const nextFree = nextStart - r.end;
+    const prevFree = r.offset - prevEnd;
+    const addNext = r.end % PAGE_SIZE === 0 ? Infinity : PAGE_SIZE - (r.end % PAGE_SIZE);
+    const addPrev = r.offset % PAGE_SIZE === 0 ? Infinity : r.offset % PAGE_SIZE;
+    if (nextFree > 0 && nextFree >= addNext) freed.end += 1;
+    if (prevFree > 0 && prevFree >= addPrev) freed.start -= 1;
+
+    erase(this.byOffset, r);
+    this.treeCount--;
+    if (this.treeCount === 0) {
+      // An empty tree goes back to `Impl::Empty` (the array form never does).
+      this.mode = 'empty';
+      this.freeTree.node = null;
+      this.gapAt.clear();
+    } else {
+      // The freed range and its free neighbours become one gap [prevEnd, nextStart).
+      const before = prevFree > 0 ? this.gapAt.get(prevEnd) : undefined;
+      const after = nextFree > 0 ? this.gapAt.get(r.end) : undefined;
+      if (before) this.removeGap(before);
+      if (after) this.removeGap(after);
+      const g = before ?? after ?? new FreeGap(prevEnd, 0);
+      g.offset = prevEnd;
+      g.size = nextStart - prevEnd;
+      this.insertGap(g);
+    }
     this.stopUsingRange(freed.start, freed.end);
   }
 
   isAllocated(r: RustRange): boolean {
-    return this.ranges.includes(r);
+    return this.mode === 'tree' ? this.inTree(r) : this.ranges.includes(r);
   }
 
   allocatedCount(): number {
-    return this.ranges.length;
+    return this.mode === 'tree' ? this.treeCount : this.ranges.length;
+  }
+
+  /** Allocated ranges in address order (allocates: snapshots and teardown only). */
+  private allocatedInOrder(): RustRange[] {
+    if (this.mode !== 'tree') return [...this.ranges];
+    const out: RustRange[] = [];
+    for (let n = first(this.byOffset); n !== null; n = next(n)) out.push(n);
+    return out;
   }
 
   buffers(): BufferView[] {
     const out: BufferView[] = [];
-    const gaps = this.gaps();
-    let gi = 0;
-    for (const r of this.ranges) {
-      while (gi < gaps.length && (gaps[gi] as { offset: number }).offset < r.offset) {
-        const g = gaps[gi++] as { offset: number; size: number };
-        out.push({ offset: g.offset, size: g.size, free: true, async: false });
-      }
+    let at = 0;
+    for (const r of this.allocatedInOrder()) {
+      if (r.offset > at) out.push({ offset: at, size: r.offset - at, free: true, async: false });
       out.push({ offset: r.offset, size: r.size, free: false, async: r.oneway });
+      at = r.end;
     }
-    while (gi < gaps.length) {
-      const g = gaps[gi++] as { offset: number; size: number };
-      out.push({ offset: g.offset, size: g.size, free: true, async: false });
-    }
+    if (at < this.bufferSize) out.push({ offset: at, size: this.bufferSize - at, free: true, async: false });
     return out;
   }
 
   /** Process teardown: every allocated range is freed, every installed page leaves the LRU. */
   release(): { buffers: number; pages: number } {
-    const buffers = this.ranges.length;
-    for (const r of [...this.ranges]) this.freeBuf(r);
-    return { buffers, pages: this.pages.releaseAll() };
+    const all = this.allocatedInOrder();
+    for (const r of all) this.freeBuf(r);
+    return { buffers: all.length, pages: this.pages.releaseAll() };
   }
 }

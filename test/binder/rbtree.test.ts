@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { erase, first, insertColor, linkNode, next, RbRoot, validate, type RbNode } from '../../src/binder/rbtree.js';
+import { erase, first, insertColor, linkNode, next, prev, RbRoot, validate, type RbNode } from '../../src/binder/rbtree.js';
 
 class N implements RbNode<N> {
   rbParent: N | null = null;
@@ -106,5 +106,31 @@ describe('red-black tree (lib/rbtree.c rebalancing)', () => {
     erase(root, nodes[6]!);
     expect(shape(root.node)).toBe('30b(20b 60b(40r -))');
     validate(root);
+  });
+
+  it('prev walks the in-order sequence backwards (rb_prev), null before the first node', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 120 }), fc.array(fc.nat(), { maxLength: 40 }), (keys, erases) => {
+        const root = new RbRoot<N>();
+        const live = keys.map((k, i) => new N(k, i));
+        for (const n of live) insert(root, n);
+        for (const e of erases) {
+          if (live.length === 0) break;
+          const [gone] = live.splice(e % live.length, 1) as [N];
+          erase(root, gone);
+        }
+        const fwd = inorder(root);
+        const back: N[] = [];
+        let last: N | null = fwd.length ? (fwd[fwd.length - 1] as N) : null;
+        for (let n = last; n; n = prev(n)) back.push(n);
+        expect(back.reverse()).toEqual(fwd);
+        if (fwd.length) {
+          expect(prev(fwd[0] as N)).toBeNull();
+          last = fwd[fwd.length - 1] as N;
+          expect(next(last)).toBeNull();
+        }
+      }),
+      { numRuns: 200, seed: 7 },
+    );
   });
 });
