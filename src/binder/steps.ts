@@ -7,7 +7,7 @@
  * `UserError`, and the scenario loader meets it before the run starts.
  */
 import type { SimTimeNs } from '../mm/locks.js';
-import { assertNever } from '../mm/shrinker/types.js';
+import { assertNever } from '../util/assertNever.js';
 import { UserError } from '../util/errors.js';
 import { CBuffer } from './cAlloc.js';
 import type { BinderErrno } from './env.js';

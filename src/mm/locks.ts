@@ -11,16 +11,17 @@
  * reported, the state change is applied at once.
  */
 
-/** Simulated time in nanoseconds. */
-export type SimTimeNs = number;
+import type { SimTimeNs } from '../util/simTime.js';
 
-/** A source of the current simulated time (the run loop owns the real one). */
-export interface SimClock {
+export type { SimTimeNs };
+
+/** A source of the current simulated time for locks (the run loop's `SimClock` owns the real one). */
+export interface LockClock {
   nowNs(): SimTimeNs;
 }
 
 /** A clock a caller moves by hand (tests, and the Binder steps' `advance`). */
-export class ManualClock implements SimClock {
+export class ManualClock implements LockClock {
   constructor(private t: SimTimeNs = 0) {}
   nowNs(): SimTimeNs {
     return this.t;

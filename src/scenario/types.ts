@@ -19,7 +19,8 @@ import type { GfpMask } from '../mm/gfp.js';
 import type { CountLimit, KernelProfile } from '../mm/shrinker/types.js';
 
 /** Simulated nanoseconds (integer). */
-export type SimTimeNs = number;
+export type { SimTimeNs } from '../util/simTime.js';
+import type { SimTimeNs } from '../util/simTime.js';
 
 /** A gfp mask, with the canonical `show_gfp_flags` text for reading and hashing. */
 export interface ResolvedGfp {

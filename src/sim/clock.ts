@@ -4,7 +4,7 @@
  * Time is a JS number of integer nanoseconds (exact up to 2^53 ns ≈ 104 days). Moving it
  * backwards is a bug in the caller (an event scheduled in the past), so it throws.
  */
-import type { SimTimeNs } from '../scenario/types.js';
+import type { SimTimeNs } from '../util/simTime.js';
 
 export class SimClock {
   #now: SimTimeNs = 0;

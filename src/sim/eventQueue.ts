@@ -5,7 +5,7 @@
  * scheduled: a total order with no ties, which is what makes runs reproducible (a comparator
  * that never returns 0, or that compares only times, would leave ties to the heap's shape).
  */
-import type { SimTimeNs } from '../scenario/types.js';
+import type { SimTimeNs } from '../util/simTime.js';
 
 export interface Scheduled<T> {
   readonly timeNs: SimTimeNs;

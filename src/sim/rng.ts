@@ -7,7 +7,7 @@
  * were: a scenario edit changes only what it touches.
  */
 import seedrandom from 'seedrandom';
-import { assertNever } from '../mm/shrinker/types.js';
+import { assertNever } from '../util/assertNever.js';
 import type { SimTimeNs, SizeDist, TimeDist } from '../scenario/types.js';
 
 export interface Rng {

@@ -30,7 +30,7 @@ import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
 import type { RegisteredShrinker, ShrinkerView } from '../mm/shrinker/shrinker.js';
 import { shrinkSlab, type ShrinkSlabCtx, type ShrinkSlabSink } from '../mm/shrinker/shrinkSlab.js';
-import { assertNever } from '../mm/shrinker/types.js';
+import { assertNever } from '../util/assertNever.js';
 import { applyBinderStep, binderSnapshot } from '../binder/steps.js';
 import type { BinderStep as BinderScriptStep } from '../binder/schema.js';
 import { BinderSystem } from '../binder/system.js';

@@ -3,7 +3,7 @@
  * Generators start in a fixed order (binder, memory, locks, deaths; each in scenario order),
  * and each draws only from its own named streams.
  */
-import { assertNever } from '../mm/shrinker/types.js';
+import { assertNever } from '../util/assertNever.js';
 import type { ResolvedWorkload, WorkloadGen } from '../scenario/types.js';
 import { binderTraffic } from './binderTraffic.js';
 import { lockContention } from './lockContention.js';

@@ -5,6 +5,7 @@
  * say a number, EMPTY, or 0 "unknown" but never STOP; `scan` can say freed or STOP but never
  * EMPTY. The raw C-style unsigned long protocol lives in `raw.ts`, for what-if questions.
  */
+import { assertNever } from '../../util/assertNever.js';
 import type { GfpMask } from '../gfp.js';
 import { LONG_MAX, ULONG_MAX, type Long, type ULong } from '../kint.js';
 
@@ -177,6 +178,5 @@ export function rawFromTyped<P>(ops: ShrinkerOps<P>): RawShrinkerOps<P> {
   };
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(x)}`);
-}
+/** Kept here for existing importers; the definition lives in util/assertNever.ts. */
+export { assertNever };

@@ -27,7 +27,7 @@ import {
   type ShrinkControl,
   type ShrinkerOps,
 } from '../../shrinker/types.js';
-import type { CountSource, ResolvedShrinker, ShrinkerKind } from '../../../scenario/types.js';
+import type { CacheCountSource as CountSource, CacheKind as ShrinkerKind, SyntheticCacheConfig } from './cacheConfig.js';
 
 /** What real superblocks set (fs/super.c: `s->s_shrink->batch = 1024`). */
 export const SUPERBLOCK_BATCH = 1024;
@@ -52,7 +52,7 @@ export interface CacheCallStats {
 export class SyntheticCache {
   readonly name: string;
   readonly kind: ShrinkerKind;
-  readonly cfg: ResolvedShrinker;
+  readonly cfg: SyntheticCacheConfig;
   readonly stats: CacheCallStats = { fsStops: 0, ioStops: 0, trylockStops: 0 };
   /** Sublist counts, index = memcgSlot * nodesSlots + nodeSlot. */
   private readonly lists: bigint[];
@@ -67,7 +67,7 @@ export class SyntheticCache {
   private growCursor = 0;
 
   constructor(
-    cfg: ResolvedShrinker,
+    cfg: SyntheticCacheConfig,
     private readonly env: SyntheticCacheEnv,
   ) {
     this.cfg = cfg;
