@@ -10,6 +10,7 @@
  */
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
+import type { RunLimits } from '../util/limits.js';
 
 /** Version of the JSON layout (`schemaVersion`). */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -223,6 +224,8 @@ export interface RunOptions {
   readonly onProgress?: (fraction: number) => void;
   /** Scenario file name for `scenario.file`. */
   readonly file?: string;
+  /** Bounds on the run (events, samples, trace lines); unset fields take DEFAULT_RUN_LIMITS. */
+  readonly limits?: Partial<RunLimits>;
 }
 
 /**

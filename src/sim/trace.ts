@@ -1,5 +1,5 @@
 /**
- * The run's ftrace text: records `{ctx, event, body}` in emission order, rendered as the whole
+ * The run's ftrace text: lines `{ctx, event, body}` in emission order, rendered as the whole
  * `/sys/kernel/tracing/trace` file (header + one line per record). Bodies are rendered by the
  * format functions of each event (shrinkFormat.ts, the Binder formatter), so what `shrinksim
  * conform` parses is exactly what the kernel would print.
@@ -26,15 +26,10 @@ export class TraceCollector {
   private used = 0;
   private count = 0;
   private readonly encoder = new TextEncoder();
-  /** Tracepoint name → count; kept even when lines are not collected. */
-  readonly tally = new Map<string, number>();
 
-  constructor(readonly collect: boolean) {}
-
-  /** Records one event; `body` is only rendered when lines are collected. */
-  add(ctx: TraceContext, event: string, body: () => string): void {
-    this.tally.set(event, (this.tally.get(event) ?? 0) + 1);
-    if (this.collect) this.write(`${formatFtraceLine(ctx, event, body())}\n`);
+  /** Appends one line: `event` with its rendered `body`, in the context `ctx`. */
+  add(ctx: TraceContext, event: string, body: string): void {
+    this.write(`${formatFtraceLine(ctx, event, body)}\n`);
   }
 
   private write(text: string): void {
@@ -65,6 +60,20 @@ export class TraceCollector {
       at += p.length;
     }
     return `${ftraceHeader(this.count, cpus)}\n${new TextDecoder().decode(all)}`;
+  }
+}
+
+/** The vmscan tracepoint a reclaim path's begin / end fires (none for the other paths). */
+export function vmscanEventName(path: string, begin: boolean): string | null {
+  switch (path) {
+    case 'direct':
+      return begin ? 'mm_vmscan_direct_reclaim_begin' : 'mm_vmscan_direct_reclaim_end';
+    case 'proactive':
+      return begin ? 'mm_vmscan_memcg_reclaim_begin' : 'mm_vmscan_memcg_reclaim_end';
+    case 'kswapd':
+      return begin ? 'mm_vmscan_kswapd_wake' : 'mm_vmscan_kswapd_sleep';
+    default:
+      return null;
   }
 }
 

@@ -1,0 +1,380 @@
+/**
+ * The simulated machine: NUMA nodes and their pages, the memcg tree, the shrinker registry
+ * (synthetic caches, then Binder's), the Binder system, one kswapd per node, and the
+ * operations a kernel engineer would call on it: allocate pages (waking kswapd, reclaiming
+ * directly), shrink_slab, drop_caches, memory.reclaim, the debugfs shrinker files, and the
+ * Binder verbs (machineBinder.ts).
+ *
+ * The machine owns state and time-pricing of reclaim (the cost meter); it owns no output. At
+ * its decision points it emits typed events (recorder.ts) that recorders turn into statistics,
+ * the time series and ftrace text. The event loop (loop.ts) owns time.
+ *
+ * Every shrink_slab goes through `shrinkSlab`, which knows the task (for trace lines) and
+ * returns to the free pool the pages the shrinkers freed (slab pages of the synthetic caches,
+ * Binder pages), crediting them as reclaim_state.
+ */
+import { GFP_KERNEL, type GfpMask } from '../mm/gfp.js';
+import type { Memcg, MemcgTree } from '../mm/memcg.js';
+import { allocPages, type AllocEnv } from '../mm/reclaim/allocator.js';
+import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimCost, type ReclaimWork } from '../mm/reclaim/cost.js';
+import { dropCaches, type DropCachesResult } from '../mm/reclaim/dropCaches.js';
+import type { MemoryModel, NodeMemory, PageOwner } from '../mm/reclaim/nodeMemory.js';
+import { memoryReclaim, type MemoryReclaimResult } from '../mm/reclaim/proactive.js';
+import type { ReclaimDeps, TaskRef as EngineTask } from '../mm/reclaim/scanControl.js';
+import { debugfsCount, debugfsScan, type DebugfsScanResult } from '../mm/shrinker/debugfs.js';
+import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
+import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
+import { shrinkSlab, type ShrinkSlabCtx, type ShrinkSlabSink } from '../mm/shrinker/shrinkSlab.js';
+import type { KernelProfile } from '../mm/shrinker/types.js';
+import type { MachineEnd } from '../report/build.js';
+import type { ReclaimPath } from '../report/result.js';
+import { scenarioHash } from '../scenario/hash.js';
+import type { ResolvedScenario, TaskRef } from '../scenario/types.js';
+import type { Pool, VerbResult } from '../workload/types.js';
+import { KswapdTask, kswapdTaskRef, type KswapdHost } from './kswapdTask.js';
+import type { EventLoop } from './loop.js';
+import { MachineBinder } from './machineBinder.js';
+import { buildMemcgs, buildNodes, registerCaches, type ShrinkerEntry } from './machineBuild.js';
+import type { Tracepoints } from './recorder.js';
+
+/** The worker that grows slab caches back (allocations in GFP_KERNEL context). */
+const SLAB_GROWER: TaskRef = { comm: 'kworker/0:1', pid: 30, cpu: 0 };
+
+export const poolOwner = (pool: Pool): PageOwner => (pool === 'pagecache' ? 'file' : 'anon');
+
+export class Machine implements KswapdHost {
+  readonly profile: KernelProfile;
+  readonly nrNodes: number;
+  readonly nodes: NodeMemory[];
+  readonly node0: NodeMemory;
+  readonly mem: MemoryModel;
+  readonly memcgs: MemcgTree;
+  readonly memcgByName: Map<string, Memcg>;
+  /** The scenario's hash: it places the shrinker structs (`%p`) of this "boot". */
+  readonly hash: string;
+  readonly registry: ShrinkerRegistry;
+  /** Every registered shrinker, in registration order (statistics rows follow it). */
+  readonly shrinkers: ShrinkerEntry[];
+  readonly slabCtx: ShrinkSlabCtx;
+  readonly binder: MachineBinder;
+  readonly kswapds: KswapdTask[];
+  readonly deps: ReclaimDeps;
+  private readonly allocEnv: AllocEnv;
+  private readonly bySerial = new Map<number, number>();
+  private readonly cost: ReclaimCost;
+  /**
+   * The work of the piece of reclaim being executed (a kswapd step, one allocation's direct
+   * reclaim), priced in simulated time by the scenario's cost model. Reclaim is synchronous
+   * inside one event, so one meter suffices: each measured piece resets it first.
+   */
+  private meter: ReclaimWork = emptyWork();
+  /** The task in whose name shrink_slab runs now (its trace lines). */
+  private current: TaskRef;
+  private allocCursor = 0;
+  private lastGrow = 0;
+  private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
+
+  constructor(
+    readonly resolved: ResolvedScenario,
+    readonly seed: number,
+    readonly loop: EventLoop,
+    readonly tp: Tracepoints,
+  ) {
+    this.profile = resolved.kernel;
+    this.nrNodes = Math.max(1, resolved.memory.nodes);
+    this.current = resolved.scriptTask;
+    const mc = buildMemcgs(resolved, this.nrNodes);
+    this.memcgs = mc.memcgs;
+    this.memcgByName = mc.byName;
+    this.nodes = buildNodes(resolved, this.nrNodes);
+    this.node0 = this.nodes[0] as NodeMemory;
+    this.mem = { nodes: this.nodes, swappiness: resolved.memory.swappiness, inactiveRatio: 0.5 };
+    this.cost = resolved.memory.reclaimCost ?? DEFAULT_RECLAIM_COST;
+    this.noteFree();
+    // Each scenario is its own "boot": its shrinker structs sit at addresses derived from the
+    // scenario hash, so traces of different scenarios never share a `%p` (conform keys
+    // shrinker instances by pointer). The seed does not move them, like a reboot.
+    this.hash = scenarioHash(resolved);
+    const ptrBase = FAKE_PTR_BASE + (BigInt(`0x${this.hash.slice(7, 13)}`) << 20n);
+    this.registry = new ShrinkerRegistry({ profile: this.profile, memcgs: this.memcgs, ptrBase });
+    this.shrinkers = registerCaches(resolved, seed, this.registry, this.memcgs, this.nodes);
+    this.slabCtx = { registry: this.registry, memcgs: this.memcgs, profile: this.profile, sink: this.slabSink() };
+    this.binder = new MachineBinder(this);
+    for (const sh of this.binder.system.shrinkers) {
+      const reg = sh.registered;
+      if (!reg) throw new Error('binder shrinker was not registered in the run registry');
+      this.shrinkers.push({ reg, view: reg.view, binder: sh });
+    }
+    this.shrinkers.forEach((e, i) => this.bySerial.set(e.view.serial, i));
+    this.deps = this.reclaimDeps();
+    this.kswapds = this.nodes.map((n) => new KswapdTask(this, n, kswapdTaskRef(resolved.kswapd, n.nid)));
+    this.allocEnv = {
+      mem: this.mem,
+      deps: this.deps,
+      wakeKswapd: (nid, pages) => {
+        if (this.kswapds[nid]?.wake(pages) && this.tp.enabled.kswapd_wake) this.tp.emit({ kind: 'kswapd_wake', nid });
+      },
+      onDirectProgress: (nid) => this.kswapds[nid]?.resetFailures(),
+    };
+  }
+
+  get now(): number {
+    return this.loop.now;
+  }
+
+  // ---- reclaim cost ----------------------------------------------------------------------
+  startWork(): void {
+    this.meter = emptyWork();
+  }
+
+  workNs(): number {
+    return workCostNs(this.meter, this.cost);
+  }
+
+  /** Free pages changed: tells the recorders the new total. */
+  noteFree(): void {
+    if (!this.tp.enabled.free_pages) return;
+    let f = 0;
+    for (const n of this.nodes) f += n.free;
+    this.freeEv.free = f;
+    this.tp.emit(this.freeEv);
+  }
+
+  // ---- shrink_slab -----------------------------------------------------------------------
+  private slabSink(): ShrinkSlabSink {
+    const tp = this.tp;
+    return {
+      start: (start) => {
+        if (tp.enabled.shrink_slab_start) tp.emit({ kind: 'shrink_slab_start', task: this.current, timeNs: this.now, start });
+      },
+      end: (end) => {
+        if (tp.enabled.shrink_slab_end) tp.emit({ kind: 'shrink_slab_end', task: this.current, timeNs: this.now, end });
+      },
+      outcome: (o) => {
+        const m = this.meter;
+        m.shrinkerCalls++;
+        if (o.result.kind !== 'skipped') {
+          m.scanObjectsCalls += Number(o.result.stats.calls);
+          m.objectsScanned += Number(o.result.stats.scanned);
+        }
+        const entry = this.bySerial.get(o.shrinker.serial);
+        if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
+      },
+      walk: (walk) => {
+        if (tp.enabled.shrinker_walk) tp.emit({ kind: 'shrinker_walk', walk });
+      },
+    };
+  }
+
+  /** Returns to the free pool what the shrinkers just freed; the pages count as reclaim_state. */
+  collectFreedPages(): number {
+    let pages = 0;
+    for (const e of this.shrinkers) {
+      if (!e.cache) continue;
+      e.cache.takePagesFreed().forEach((p, nid) => {
+        if (p > 0) pages += this.nodes[nid]?.release('slab', p) ?? 0;
+      });
+    }
+    return pages + this.binder.releaseReclaimed();
+  }
+
+  /** One shrink_slab() by `task` on a reclaim path; returns objects freed and slab pages returned. */
+  shrinkSlab(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): { freed: bigint; slabPagesFreed: number } {
+    const prev = this.current;
+    this.current = task;
+    const sys = this.binder.system;
+    sys.setNow(this.now);
+    const freed = sys.withTask(task, () => shrinkSlab(this.slabCtx, mask, nid, memcg, priority));
+    this.current = prev;
+    const slabPagesFreed = this.collectFreedPages();
+    if (this.tp.enabled.reclaim_pass) this.tp.emit({ kind: 'reclaim_pass', path, priority, gfpMask: mask, slabFreed: freed, slabPagesFreed });
+    return { freed, slabPagesFreed };
+  }
+
+  private reclaimDeps(): ReclaimDeps {
+    const tp = this.tp;
+    return {
+      profile: this.profile,
+      mglru: this.resolved.memory.mglru,
+      shrinkSlab: (c) => this.shrinkSlab(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
+      memcgWalk: (target) => this.memcgs.iter((target as Memcg | null) ?? this.memcgs.root),
+      observer: {
+        onShrinkNode: () => {
+          this.meter.shrinkNodes++;
+        },
+        onLru: (path, _nid, priority, gfpMask, file, anon) => {
+          // The model reclaims every page it scans.
+          const m = this.meter;
+          m.lruScanned += file + anon;
+          m.fileReclaimed += file;
+          m.anonReclaimed += anon;
+          if (tp.enabled.lru_reclaimed) tp.emit({ kind: 'lru_reclaimed', path, priority, gfpMask, file, anon });
+        },
+        onBegin: (path, task, gfpMask, nid) => {
+          if (tp.enabled.vmscan_begin) tp.emit({ kind: 'vmscan_begin', path, task, timeNs: this.now, gfpMask, nid });
+        },
+        onEnd: (path, task, nrReclaimed, nid) => {
+          if (tp.enabled.vmscan_end) tp.emit({ kind: 'vmscan_end', path, task, timeNs: this.now, nrReclaimed, nid });
+        },
+      },
+    };
+  }
+
+  // ---- page allocation -------------------------------------------------------------------
+  /**
+   * Allocates `pages` for `owner` on node `nid` (default: round robin) in `task`'s gfp context:
+   * may wake kswapd and reclaim directly; the task then stalls for the direct reclaim's cost.
+   */
+  allocate(owner: PageOwner, pages: number, mask: GfpMask, task: TaskRef, nid?: number): VerbResult {
+    const node = this.nodes[nid ?? this.allocCursor++ % this.nrNodes] ?? this.node0;
+    const engineTask: EngineTask = { ...task, nid: node.nid, scope: 'none' };
+    this.meter = emptyWork();
+    const r = allocPages(this.allocEnv, node, owner, pages, mask, engineTask);
+    this.noteFree();
+    // Direct reclaim ran in the task's context: the allocation completes after its cost.
+    const stallNs = r.directReclaims > 0 ? this.workNs() : 0;
+    if (r.directReclaims > 0 && this.tp.enabled.direct_reclaim) {
+      this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs });
+    }
+    if (r.ok) return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
+    if (this.tp.enabled.alloc_failure) this.tp.emit({ kind: 'alloc_failure', owner, reason: r.reason });
+    return stallNs > 0 ? { ok: false, error: r.reason, stallNs } : { ok: false, error: r.reason };
+  }
+
+  /** Gives pages of a pool back (files deleted, an app exiting), node by node. Returns pages released. */
+  release(pool: Pool, pages: number): number {
+    let left = pages;
+    for (const n of this.nodes) left -= n.release(poolOwner(pool), left);
+    this.noteFree();
+    return pages - left;
+  }
+
+  /**
+   * Slab caches grow back between samples: each `list` cache adds the objects its growth rate
+   * gives for the time since the last growth, and allocates the slab pages they need (as the
+   * slab grower, GFP_KERNEL); a cache whose allocation fails gives the objects back.
+   */
+  growCaches(): void {
+    const dt = this.now - this.lastGrow;
+    this.lastGrow = this.now;
+    if (dt <= 0) return;
+    for (const e of this.shrinkers) {
+      const c = e.cache;
+      if (!c || c.cfg.count.source !== 'list') continue;
+      const before = this.nodes.map((_, nid) => c.objectsOnNode(nid));
+      const g = c.grow(dt);
+      if (g.added === 0n) continue;
+      g.perNode.forEach((_added, nid) => {
+        const opp = c.cfg.objectsPerPage;
+        const pagesBefore = Math.ceil(Number(before[nid] ?? 0n) / opp);
+        const pagesAfter = Math.ceil(Number(c.objectsOnNode(nid)) / opp);
+        const need = pagesAfter - pagesBefore;
+        if (need <= 0) return;
+        const r = this.allocate('slab', need, GFP_KERNEL, SLAB_GROWER, nid);
+        if (!r.ok) c.shrinkBy(nid, c.objectsOnNode(nid) - (before[nid] ?? 0n));
+      });
+    }
+  }
+
+  // ---- the admin interfaces --------------------------------------------------------------
+  /** `echo mode > /proc/sys/vm/drop_caches` by `task`. */
+  dropCaches(mode: 1 | 2 | 3, task: TaskRef): DropCachesResult {
+    const prev = this.current;
+    this.current = task;
+    const r = dropCaches(this.mem, mode, this.deps, { ...task, nid: 0, scope: 'none' });
+    this.current = prev;
+    this.noteFree();
+    return r;
+  }
+
+  /** `echo bytes > memory.reclaim` of `memcg` (null: memcg disabled, the whole machine). */
+  memoryReclaim(memcg: Memcg | null, pages: number, maySwap: boolean, task: TaskRef): MemoryReclaimResult {
+    const r = memoryReclaim(this.mem, memcg, pages * this.resolved.memory.pageSize, { ...task, nid: 0, scope: 'none' }, this.deps, { maySwap });
+    this.noteFree();
+    return r;
+  }
+
+  /** A read of debugfs `shrinker/<dir>/count` (the callbacks' count, per node and memcg). */
+  debugfsCount(entry: number): string {
+    const e = this.shrinkers[entry] as ShrinkerEntry;
+    const text = debugfsCount(this.slabCtx, e.reg);
+    if (this.tp.enabled.debugfs) this.tp.emit({ kind: 'debugfs', entry, op: 'count' });
+    return text;
+  }
+
+  /** A write of `"<ino> <nid> <nr>"` to debugfs `shrinker/<dir>/scan` by `task`. */
+  debugfsScan(entry: number, input: string, nr: number, task: TaskRef): { result: DebugfsScanResult; pagesFreed: number } {
+    const e = this.shrinkers[entry] as ShrinkerEntry;
+    const prev = this.current;
+    this.current = task;
+    const sys = this.binder.system;
+    sys.setNow(this.now);
+    const result = sys.withTask(task, () => debugfsScan(this.slabCtx, e.reg, input));
+    this.current = prev;
+    if (nr > 0 && result.ok && this.tp.enabled.debugfs) this.tp.emit({ kind: 'debugfs', entry, op: 'scan' });
+    const pagesFreed = this.collectFreedPages();
+    this.noteFree();
+    return { result, pagesFreed };
+  }
+
+  // ---- end of run -----------------------------------------------------------------------
+  /** The machine's state for the result: shrinkers, Binder processes, memory, own skip counts. */
+  endState(): MachineEnd {
+    const nodes = this.nodes;
+    const skips: [string, number][] = [];
+    for (const p of this.binder.system.procs) for (const [reason, n] of p.skips) skips.push([reason, n]);
+    for (const e of this.shrinkers) {
+      if (!e.cache) continue;
+      const s = e.cache.stats;
+      if (s.fsStops) skips.push(['stop_no_gfp_fs', s.fsStops]);
+      if (s.ioStops) skips.push(['stop_no_gfp_io', s.ioStops]);
+      if (s.trylockStops) skips.push(['stop_trylock', s.trylockStops]);
+    }
+    return {
+      simulatedNs: this.now,
+      totalPages: this.resolved.memory.totalPages,
+      watermarks: nodes.reduce((a, n) => ({ min: a.min + n.wmark.min, low: a.low + n.wmark.low, high: a.high + n.wmark.high }), { min: 0, low: 0, high: 0 }),
+      end: nodes.reduce((a, n) => ({ free: a.free + n.free, pageCache: a.pageCache + n.file, anon: a.anon + n.anon }), { free: 0, pageCache: 0, anon: 0 }),
+      shrinkers: this.shrinkers.map((e, i) => ({
+        name: e.view.name,
+        symbol: e.view.traceRef.symbol,
+        seeks: e.view.seeks,
+        batch: e.view.batch,
+        numaAware: e.view.flags.numaAware,
+        memcgAware: e.view.flags.memcgAware,
+        deferredEnd: this.registry.totalDeferred(e.view),
+        countEnd: this.countOf(i),
+      })),
+      procs: this.binder.system.procs.map((p) => ({
+        name: p.name,
+        driver: p.driver,
+        pages: p.pages.counts(),
+        highWatermark: p.pages.pagesHigh,
+        refaults: p.pages.stats.refaults,
+        dead: !p.mmAlive,
+      })),
+      binderEvents: this.binder.system.events,
+      skips,
+    };
+  }
+
+  // ---- lookups ---------------------------------------------------------------------------
+  /** A scenario memcg by name; `root` or null is the root (null when memcg is disabled). */
+  memcgOf(name: string | null): Memcg | null | undefined {
+    if (name === null || name === 'root') return this.resolved.memcgEnabled ? this.memcgs.root : null;
+    return this.memcgByName.get(name);
+  }
+
+  /** The index of the shrinker named `name` (registry name or debugfs directory), or -1. */
+  findShrinker(name: string): number {
+    return this.shrinkers.findIndex((e) => e.view.name === name || e.view.debugfsName === name);
+  }
+
+  /** What a shrinker's count_objects would say in total (the `count` column of samples). */
+  countOf(entry: number): bigint {
+    const e = this.shrinkers[entry] as ShrinkerEntry;
+    if (e.cache) return e.cache.cfg.count.source === 'fixed' ? e.cache.cfg.count.objects : e.cache.totalObjects();
+    if (e.binder) return BigInt(e.binder.freelist.count());
+    return 0n;
+  }
+}

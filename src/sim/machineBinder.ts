@@ -1,0 +1,116 @@
+/**
+ * Binder in the machine: the BinderSystem (processes, freelists, shrinkers registered in the
+ * machine's registry), the page accounting between Binder and node 0's memory, and the Binder
+ * verbs of scripts and generators.
+ *
+ * Binder installs pages with `alloc_page(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO)`: after each
+ * operation, newly installed pages are allocated from node 0 in the task's context (which may
+ * reclaim), and pages the shrinker or a teardown freed go back to it.
+ */
+import { GFP_KERNEL, __GFP_HIGHMEM, __GFP_ZERO, gfp } from '../mm/gfp.js';
+import { applyBinderStep, binderSnapshot, type BinderSnapshot, type StepOutcome as BinderStepOutcome } from '../binder/steps.js';
+import type { BinderStep as BinderScriptStep } from '../binder/schema.js';
+import { BinderSystem } from '../binder/system.js';
+import type { TaskRef } from '../scenario/types.js';
+import type { VerbResult } from '../workload/types.js';
+import type { Machine } from './machine.js';
+
+const BINDER_PAGE_GFP = gfp(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
+
+export class MachineBinder {
+  readonly system: BinderSystem;
+  /** Pages the memory model holds for Binder (may lag `installed` if memory ran out). */
+  private accounted = 0;
+
+  constructor(private readonly m: Machine) {
+    const r = m.resolved;
+    const tp = m.tp;
+    this.system = new BinderSystem({
+      procs: r.binder.procs.map((p) => ({ name: p.name, pid: p.task.pid, mmapBytes: p.mmapBytes, driver: p.driver })),
+      // Only when some recorder wants the lines: the event tally is the system's own.
+      ...(tp.enabled.binder_trace ? { traceSink: (record) => tp.emit({ kind: 'binder_trace', record }) } : {}),
+      reclaimTask: r.scriptTask,
+      nrNodes: m.nrNodes,
+      // Binder registers its shrinker(s) in the machine's registry, after the synthetic caches
+      // (a module loaded after boot), so shrink_slab, drop_slab, debugfs and Binder's own
+      // `shrink` steps all share one nr_deferred per shrinker.
+      registry: m.registry,
+      shrinker: { seeks: r.binder.shrinker.seeks, batch: r.binder.shrinker.batch },
+    });
+  }
+
+  /** Installed Binder pages over all processes. */
+  installed(): number {
+    let n = 0;
+    for (const p of this.system.procs) {
+      const c = p.pages.counts();
+      n += c.active + c.lru;
+    }
+    return n;
+  }
+
+  /** Gives node 0 back the pages Binder no longer has installed (after a shrink). Returns them. */
+  releaseReclaimed(): number {
+    const installed = this.installed();
+    if (installed >= this.accounted) return 0;
+    const pages = this.m.node0.release('binder', this.accounted - installed);
+    this.accounted = installed;
+    return pages;
+  }
+
+  /** Charges newly installed Binder pages to node 0 (may reclaim in `task`'s context). */
+  sync(task: TaskRef): void {
+    const node0 = this.m.node0;
+    const installed = this.installed();
+    if (installed > this.accounted) {
+      const want = installed - this.accounted;
+      const r = this.m.allocate('binder', want, BINDER_PAGE_GFP, task, 0);
+      // Reclaim may have freed Binder pages meanwhile; account what is installed now.
+      const now = this.installed();
+      if (r.ok) this.accounted += want;
+      else this.accounted += node0.take('binder', Math.max(0, want));
+      if (now < this.accounted) this.accounted -= node0.release('binder', this.accounted - now);
+    } else if (installed < this.accounted) {
+      this.accounted -= node0.release('binder', this.accounted - installed);
+    }
+  }
+
+  /** One Binder step of the scenario's shape, then the page accounting in `task`'s name. */
+  step(step: BinderScriptStep, syncTask: TaskRef): BinderStepOutcome {
+    const r = applyBinderStep(this.system, step, this.m.now);
+    this.sync(syncTask);
+    return r;
+  }
+
+  /** Tells the recorders a buffer allocation's outcome (known processes only). */
+  noteAlloc(proc: string, r: BinderStepOutcome): void {
+    const tp = this.m.tp;
+    if (tp.enabled.binder_alloc && this.system.proc(proc)) tp.emit({ kind: 'binder_alloc', proc, error: r.ok ? null : r.error });
+  }
+
+  private verb(r: BinderStepOutcome): VerbResult {
+    return r.ok ? { ok: true } : { ok: false, error: r.error };
+  }
+
+  alloc(proc: string, buffer: string, req: { readonly data: number; readonly offsets: number; readonly oneway: boolean }, task: TaskRef): VerbResult {
+    const r = this.step({ alloc: { proc, buffer, data: BigInt(req.data), offsets: BigInt(req.offsets), oneway: req.oneway, task } }, task);
+    this.noteAlloc(proc, r);
+    return this.verb(r);
+  }
+
+  free(proc: string, buffer: string, task: TaskRef): VerbResult {
+    return this.verb(this.step({ free: { proc, buffer, task } }, task));
+  }
+
+  holdLock(proc: string, lock: 'mmap' | 'alloc', holdNs: number, holder: string): VerbResult {
+    return this.verb(this.step({ lock: { proc, lock, hold: holdNs, task: holder } }, this.m.resolved.scriptTask));
+  }
+
+  kill(proc: string): VerbResult {
+    return this.verb(this.step({ release: { proc } }, this.m.resolved.scriptTask));
+  }
+
+  snapshot(): BinderSnapshot {
+    return binderSnapshot(this.system);
+  }
+}
