@@ -13,7 +13,6 @@ import { CBuffer } from './cAlloc.js';
 import type { BinderErrno } from './env.js';
 import type { SkipReason } from './lockOrder.js';
 import type { BinderProc, BufferHandle } from './proc.js';
-import { RustRange } from './rustAlloc.js';
 import {
   binderConfigSchema,
   binderStepSchema,
@@ -104,27 +103,13 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     const p = system.proc(a.proc);
     if (!p) return err('EINVAL', `no binder process named "${a.proc}"`);
     const prior = p.named.get(a.buffer);
-    if (prior && isLive(p, prior)) {
+    if (prior && system.isLive(p, prior)) {
       return err('EBUSY', `buffer "${a.buffer}" is still allocated`);
     }
-    return system.withTask(taskOf(system, p, a.task), () => {
-      const r = p.alloc.newBuf({ dataSize: a.data, offsetsSize: a.offsets ?? 0n, extraSize: a.extra ?? 0n, isAsync: a.oneway });
-      if (!r.ok) return err(r.error, r.reason);
-      p.named.set(a.buffer, r.buffer);
-      if (p.driver === 'c') {
-        system.emit(
-          {
-            name: 'binder_transaction_alloc_buf',
-            transaction: system.nextTransactionId++,
-            dataSize: a.data,
-            offsetsSize: a.offsets ?? 0n,
-            extraSize: a.extra ?? 0n,
-          },
-          0,
-        );
-      }
-      return { ok: true, detail: { offset: r.buffer instanceof CBuffer ? r.buffer.start : r.buffer.offset, size: r.size } };
-    });
+    const r = system.allocBuffer(p, a.data, a.offsets ?? 0n, a.extra ?? 0n, a.oneway, taskOf(system, p, a.task));
+    if (!r.ok) return err(r.error, r.reason);
+    p.named.set(a.buffer, r.buffer);
+    return { ok: true, detail: { offset: r.buffer instanceof CBuffer ? r.buffer.start : r.buffer.offset, size: r.size } };
   }
   if ('free' in s) {
     const f = s.free;
@@ -132,8 +117,8 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     if (!p) return err('EINVAL', `no binder process named "${f.proc}"`);
     const b = p.named.get(f.buffer);
     // BC_FREE_BUFFER of an unknown pointer: binder logs "no match" and ignores it.
-    if (!b || !isLive(p, b)) return err('ENOENT', `no allocated buffer named "${f.buffer}"`);
-    system.withTask(taskOf(system, p, f.task), () => freeHandle(p, b));
+    if (!b || !system.isLive(p, b)) return err('ENOENT', `no allocated buffer named "${f.buffer}"`);
+    system.freeBuffer(p, b, taskOf(system, p, f.task));
     p.named.delete(f.buffer);
     return { ok: true };
   }
@@ -220,7 +205,7 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     } else if ('munmap' in s) p.vma = 'unmapped';
     else if ('remap_foreign' in s) p.vma = 'foreign';
     else {
-      const r = system.withTask(system.procTask(p), () => p.alloc.release());
+      const r = system.releaseProc(p);
       p.named.clear();
       p.mmAlive = false;
       p.vma = 'unmapped';
@@ -235,15 +220,6 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     return { ok: true };
   }
   return assertNever(s);
-}
-
-function isLive(p: BinderProc, b: BufferHandle): boolean {
-  return b instanceof CBuffer ? p.driver === 'c' && (p.alloc as { isAllocated(x: CBuffer): boolean }).isAllocated(b) : p.driver === 'rust' && (p.alloc as { isAllocated(x: RustRange): boolean }).isAllocated(b);
-}
-
-function freeHandle(p: BinderProc, b: BufferHandle): void {
-  if (b instanceof CBuffer) (p.alloc as { freeBuf(x: CBuffer): void }).freeBuf(b);
-  else (p.alloc as { freeBuf(x: RustRange): void }).freeBuf(b);
 }
 
 function skipDelta(
@@ -267,13 +243,24 @@ function findShrinker(system: BinderSystem, name: string) {
   return system.shrinkerByDebugfsName(name);
 }
 
-/** The `binder` part of a snapshot: per process, pages, buffers (by offset) and counts. */
-export function binderSnapshot(system: BinderSystem): BinderSnapshot {
+/**
+ * The `binder` part of a snapshot: per process, pages, buffers (by offset) and counts. Buffers
+ * are named by the script's names and by `labels` (the names generators give their buffers).
+ */
+export function binderSnapshot(
+  system: BinderSystem,
+  labels?: (procIndex: number) => Iterable<readonly [BufferHandle, string]>,
+): BinderSnapshot {
   return {
-    procs: system.procs.map((p) => {
+    procs: system.procs.map((p, i) => {
       const names = new Map<number, string>();
       for (const [n, b] of p.named) {
-        if (isLive(p, b)) names.set(b instanceof CBuffer ? b.start : b.offset, n);
+        if (system.isLive(p, b)) names.set(b instanceof CBuffer ? b.start : b.offset, n);
+      }
+      if (labels) {
+        for (const [b, n] of labels(i)) {
+          if (system.isLive(p, b)) names.set(b instanceof CBuffer ? b.start : b.offset, n);
+        }
       }
       return {
         name: p.name,

@@ -30,14 +30,20 @@ import { UserError } from '../util/errors.js';
 import type { BlockingLock } from './env.js';
 import type { SkipReason } from './lockOrder.js';
 import { BinderFreelist, type LruListHandle, type LruStatus } from './lru.js';
-import { BinderProc, lruStatusOf, type BinderDriver, type ProcSpec } from './proc.js';
+import { BinderProc, lruStatusOf, type BinderDriver, type BufferHandle, type ProcSpec } from './proc.js';
 import {
   BinderShrinker,
   C_BINDER_SHRINKER_META,
   RUST_BINDER_SHRINKER_META,
   type BinderShrinkerTuning,
 } from './shrinker.js';
-import { BINDER_EVENT_NAMES, flagsForDepth, type BinderTraceEvent, type BinderTraceSink } from './trace.js';
+import { CBuffer, type CAllocResult, type CBinderAlloc } from './cAlloc.js';
+import type { RustAllocResult, RustBinderAlloc } from './rustAlloc.js';
+import { BINDER_EVENT_ID, BINDER_EVENT_NAMES, flagsForDepth, type BinderTraceEvent, type BinderTraceSink } from './trace.js';
+
+const TRANSACTION_ALLOC_BUF = BINDER_EVENT_ID.binder_transaction_alloc_buf;
+
+export type AllocBufferResult = CAllocResult | RustAllocResult;
 
 /** The task in whose name events are emitted (comm/pid/cpu of the ftrace line). */
 export interface TaskRef {
@@ -81,8 +87,13 @@ export class BinderSystem {
   private itemOwner: Int32Array;
   readonly freelists = new Map<BinderDriver, BinderFreelist>();
   readonly shrinkers: BinderShrinker[] = [];
-  /** Tracepoint tally by name (every Binder event name present, 0 if never fired). */
-  readonly events: Record<string, number> = {};
+  /** Tracepoint tally, indexed by BINDER_EVENT_ID. */
+  private readonly tally = new Float64Array(BINDER_EVENT_NAMES.length);
+  /** mm_shrink_slab_start / _end of the system's own reclaim calls. */
+  private shrinkStarts = 0;
+  private shrinkEnds = 0;
+  /** Pages installed over every process (`active + lru`), kept as they change. */
+  private installedCount = 0;
   /** Total blocking waits of the model's own lock acquisitions, ns by lock. */
   readonly waits: Record<BlockingLock, number> = { mmap_read: 0, mmap_write: 0, alloc: 0, mm_mutex: 0 };
   readonly nrNodes: number;
@@ -120,7 +131,6 @@ export class BinderSystem {
     };
     this.reclaimTask = opts.reclaimTask ?? { comm: 'init', pid: 1, cpu: 0 };
     this.task = this.reclaimTask;
-    for (const n of BINDER_EVENT_NAMES) this.events[n] = 0;
     this.emitFn = (e, depth) => this.emit(e, depth);
     this.isolateFn = (item, list) => this.isolateItem(item, list);
     let base = 0;
@@ -190,8 +200,33 @@ export class BinderSystem {
     return { comm: p.name, pid: p.pid, cpu: 0 };
   }
 
+  /**
+   * Tracepoint tally by name: every Binder event name (0 if it never fired), and
+   * mm_shrink_slab_start/_end once the system's own reclaim fired them.
+   */
+  get events(): Record<string, number> {
+    const out: Record<string, number> = {};
+    BINDER_EVENT_NAMES.forEach((n, i) => {
+      out[n] = this.tally[i] as number;
+    });
+    if (this.shrinkStarts > 0) out['mm_shrink_slab_start'] = this.shrinkStarts;
+    if (this.shrinkEnds > 0) out['mm_shrink_slab_end'] = this.shrinkEnds;
+    return out;
+  }
+
+  /** Pages installed over every process (what Binder holds of memory). */
+  get installedPages(): number {
+    return this.installedCount;
+  }
+
+  /** Whether a trace sink receives the events (else only the tally counts them). */
+  get tracing(): boolean {
+    return this.opts.traceSink !== undefined;
+  }
+
   emit(event: BinderTraceEvent, depth: number): void {
-    this.events[event.name] = (this.events[event.name] ?? 0) + 1;
+    const id = BINDER_EVENT_ID[event.name];
+    this.tally[id] = (this.tally[id] as number) + 1;
     const sink = this.opts.traceSink;
     if (sink) {
       const ctx: TraceContext = {
@@ -210,7 +245,70 @@ export class BinderSystem {
     const owner = this.itemOwner[item];
     if (owner === undefined || owner < 0) throw new Error(`binder freelist: item ${item} has no owner`);
     const p = this.procs[owner] as BinderProc;
-    return lruStatusOf(p.isolate(item - p.pages.base, list, this.now, this.emitFn));
+    const index = item - p.pages.base;
+    const was = p.pages.installed[index];
+    const status = lruStatusOf(p.isolate(index, list, this.now, this.emitFn));
+    if (was === 1 && p.pages.installed[index] !== 1) this.installedCount--;
+    return status;
+  }
+
+  /** The process at `index` (in `procs` order), or undefined. */
+  procAt(index: number): BinderProc | undefined {
+    return this.procs[index];
+  }
+
+  /** `procs` index of the process called `name`, or -1. */
+  procIndex(name: string): number {
+    const p = this.byName.get(name);
+    return p ? this.procs.indexOf(p) : -1;
+  }
+
+  /**
+   * `binder_alloc_new_buf` of one transaction's buffer in `task`'s name: the allocator's
+   * result; on success in the C driver, the binder_transaction_alloc_buf event (its BigInt
+   * fields built only when a trace sink listens). Sizes are the size_t values the allocator
+   * checks (bigint: scripts may ask for sizes near 2^64).
+   */
+  allocBuffer(p: BinderProc, dataSize: bigint, offsetsSize: bigint, extraSize: bigint, isAsync: boolean, task: TaskRef): AllocBufferResult {
+    const prev = this.task;
+    this.task = task;
+    try {
+      const installsBefore = p.pages.stats.installs;
+      const r = p.alloc.newBuf({ dataSize, offsetsSize, extraSize, isAsync });
+      this.installedCount += p.pages.stats.installs - installsBefore;
+      if (r.ok && p.driver === 'c') {
+        const transaction = this.nextTransactionId++;
+        if (this.opts.traceSink) this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize, offsetsSize, extraSize }, 0);
+        else this.tally[TRANSACTION_ALLOC_BUF] = (this.tally[TRANSACTION_ALLOC_BUF] as number) + 1;
+      }
+      return r;
+    } finally {
+      this.task = prev;
+    }
+  }
+
+  /** `binder_alloc_free_buf` (BC_FREE_BUFFER) of a live buffer in `task`'s name. */
+  freeBuffer(p: BinderProc, b: BufferHandle, task: TaskRef): void {
+    const prev = this.task;
+    this.task = task;
+    try {
+      if (b instanceof CBuffer) (p.alloc as CBinderAlloc).freeBuf(b);
+      else (p.alloc as RustBinderAlloc).freeBuf(b);
+    } finally {
+      this.task = prev;
+    }
+  }
+
+  /** Whether `b` is an allocated buffer of `p`. */
+  isLive(p: BinderProc, b: BufferHandle): boolean {
+    return b instanceof CBuffer ? p.driver === 'c' && (p.alloc as CBinderAlloc).isAllocated(b) : p.driver === 'rust' && (p.alloc as RustBinderAlloc).isAllocated(b);
+  }
+
+  /** Process teardown (binder_alloc_deferred_release): every buffer and page freed. */
+  releaseProc(p: BinderProc): { buffers: number; pages: number } {
+    const r = this.withTask(this.procTask(p), () => p.alloc.release());
+    this.installedCount -= r.pages;
+    return r;
   }
 
   /** Shrinkers of the drivers in use, optionally only one driver's. */
@@ -287,12 +385,12 @@ export class BinderSystem {
   }
 
   private noteShrinkStart(e: MmShrinkSlabStart): void {
-    this.events['mm_shrink_slab_start'] = (this.events['mm_shrink_slab_start'] ?? 0) + 1;
+    this.shrinkStarts++;
     this.opts.shrinkSink?.start(e, this.now);
   }
 
   private noteShrinkEnd(e: MmShrinkSlabEnd): void {
-    this.events['mm_shrink_slab_end'] = (this.events['mm_shrink_slab_end'] ?? 0) + 1;
+    this.shrinkEnds++;
     this.opts.shrinkSink?.end(e, this.now);
   }
 

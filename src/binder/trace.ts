@@ -27,6 +27,11 @@ export const BINDER_EVENT_NAMES = [
 ] as const;
 export type BinderEventName = (typeof BINDER_EVENT_NAMES)[number];
 
+/** Each event's index in BINDER_EVENT_NAMES: tallies are arrays indexed by it. */
+export const BINDER_EVENT_ID: Readonly<Record<BinderEventName, number>> = Object.freeze(
+  Object.fromEntries(BINDER_EVENT_NAMES.map((n, i) => [n, i])) as Record<BinderEventName, number>,
+);
+
 export type BinderTraceEvent =
   | {
       readonly name: 'binder_update_page_range';

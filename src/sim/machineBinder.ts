@@ -12,15 +12,20 @@ import { applyBinderStep, binderSnapshot, type BinderSnapshot, type StepOutcome 
 import type { BinderStep as BinderScriptStep } from '../binder/schema.js';
 import { BinderSystem } from '../binder/system.js';
 import type { TaskRef } from '../scenario/types.js';
-import type { VerbResult } from '../workload/types.js';
+import type { BinderTxRequest, VerbResult } from '../workload/types.js';
+import type { BufferHandle } from '../binder/proc.js';
 import type { Machine } from './machine.js';
 
 const BINDER_PAGE_GFP = gfp(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
+const OK: VerbResult = Object.freeze({ ok: true });
+const NO_BUFFER: VerbResult = Object.freeze({ ok: false, error: 'ENOENT' });
 
 export class MachineBinder {
   readonly system: BinderSystem;
   /** Pages the memory model holds for Binder (may lag `installed` if memory ran out). */
   private accounted = 0;
+  private readonly labels: (Array<() => Iterable<readonly [BufferHandle, string]>> | undefined)[] = [];
+  private readonly allocEv: { kind: 'binder_alloc'; proc: string; error: string | null } = { kind: 'binder_alloc', proc: '', error: null };
 
   constructor(private readonly m: Machine) {
     const r = m.resolved;
@@ -39,14 +44,9 @@ export class MachineBinder {
     });
   }
 
-  /** Installed Binder pages over all processes. */
+  /** Installed Binder pages over all processes (the system's running count). */
   installed(): number {
-    let n = 0;
-    for (const p of this.system.procs) {
-      const c = p.pages.counts();
-      n += c.active + c.lru;
-    }
-    return n;
+    return this.system.installedPages;
   }
 
   /** Gives node 0 back the pages Binder no longer has installed (after a shrink). Returns them. */
@@ -83,23 +83,52 @@ export class MachineBinder {
   }
 
   /** Tells the recorders a buffer allocation's outcome (known processes only). */
-  noteAlloc(proc: string, r: BinderStepOutcome): void {
+  noteAlloc(proc: string, error: string | null): void {
     const tp = this.m.tp;
-    if (tp.enabled.binder_alloc && this.system.proc(proc)) tp.emit({ kind: 'binder_alloc', proc, error: r.ok ? null : r.error });
+    if (!tp.enabled.binder_alloc || !this.system.proc(proc)) return;
+    const ev = this.allocEv;
+    ev.proc = proc;
+    ev.error = error;
+    tp.emit(ev);
   }
 
   private verb(r: BinderStepOutcome): VerbResult {
-    return r.ok ? { ok: true } : { ok: false, error: r.error };
+    return r.ok ? OK : { ok: false, error: r.error };
   }
 
-  alloc(proc: string, buffer: string, req: { readonly data: number; readonly offsets: number; readonly oneway: boolean }, task: TaskRef): VerbResult {
-    const r = this.step({ alloc: { proc, buffer, data: BigInt(req.data), offsets: BigInt(req.offsets), oneway: req.oneway, task } }, task);
-    this.noteAlloc(proc, r);
-    return this.verb(r);
+  /**
+   * One generated transaction's buffer (the typed hot path): process by index, sizes as
+   * numbers; returns the buffer handle, or null when the allocation failed.
+   */
+  transact(proc: number, req: BinderTxRequest, task: TaskRef): BufferHandle | null {
+    const sys = this.system;
+    sys.setNow(this.m.now);
+    const p = sys.procAt(proc);
+    if (!p) {
+      this.sync(task);
+      return null;
+    }
+    const r = sys.allocBuffer(p, BigInt(req.data), BigInt(req.offsets), 0n, req.oneway, task);
+    this.sync(task);
+    this.noteAlloc(p.name, r.ok ? null : r.error);
+    return r.ok ? r.buffer : null;
   }
 
-  free(proc: string, buffer: string, task: TaskRef): VerbResult {
-    return this.verb(this.step({ free: { proc, buffer, task } }, task));
+  /** BC_FREE_BUFFER of a buffer `transact` returned (ENOENT once the process was torn down). */
+  free(proc: number, buffer: BufferHandle, task: TaskRef): VerbResult {
+    const sys = this.system;
+    sys.setNow(this.m.now);
+    const p = sys.procAt(proc);
+    const live = p !== undefined && sys.isLive(p, buffer);
+    if (live) sys.freeBuffer(p, buffer, task);
+    this.sync(task);
+    return live ? OK : NO_BUFFER;
+  }
+
+  /** Names of generated buffers for snapshots, per process. */
+  addLabels(proc: number, labels: () => Iterable<readonly [BufferHandle, string]>): void {
+    if (proc < 0) return;
+    (this.labels[proc] ??= []).push(labels);
   }
 
   holdLock(proc: string, lock: 'mmap' | 'alloc', holdNs: number, holder: string): VerbResult {
@@ -111,6 +140,6 @@ export class MachineBinder {
   }
 
   snapshot(): BinderSnapshot {
-    return binderSnapshot(this.system);
+    return binderSnapshot(this.system, (i) => (this.labels[i] ?? []).flatMap((f) => [...f()]));
   }
 }

@@ -46,7 +46,7 @@ export function runStep(m: Machine, step: ActionStep, index: number): StepOutcom
   switch (step.kind) {
     case 'binder': {
       const r = m.binder.step(step.step, task);
-      if ('alloc' in step.step) m.binder.noteAlloc(step.step.alloc.proc, r);
+      if ('alloc' in step.step) m.binder.noteAlloc(step.step.alloc.proc, r.ok ? null : r.error);
       if (!r.ok) return fail(m, index, step, r.error, r.reason);
       return ok(m, index, step, flatten(r.detail));
     }

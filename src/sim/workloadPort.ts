@@ -3,6 +3,7 @@
  * each generator's own RNG streams, and the verbs, bound to the machine's operations.
  * Generators start in the registry's fixed order.
  */
+import type { BufferHandle } from '../binder/proc.js';
 import { rngStream } from './rng.js';
 import { createGenerators } from '../workload/registry.js';
 import type { WorkloadCtx } from '../workload/types.js';
@@ -17,8 +18,10 @@ export function startGenerators(m: Machine): void {
       now: () => loop.now,
       schedule: (t, fn) => loop.at(Math.max(t, loop.now), fn),
       rng: (suffix = '') => rngStream(m.seed, `${g.name}${suffix}`),
-      binderAlloc: (proc, buffer, req, task) => b.alloc(proc, buffer, req, task),
-      binderFree: (proc, buffer, task) => b.free(proc, buffer, task),
+      binderProc: (name) => b.system.procIndex(name),
+      binderTransact: (proc, req, task) => b.transact(proc, req, task),
+      binderFree: (proc, buffer, task) => b.free(proc, buffer as BufferHandle, task),
+      binderLabels: (proc, labels) => b.addLabels(proc, labels as () => Iterable<readonly [BufferHandle, string]>),
       holdLock: (proc, lock, holdNs, holder) => b.holdLock(proc, lock, holdNs, holder),
       killProc: (proc) => b.kill(proc),
       allocate: (pool, pages, mask, task) => m.allocate(poolOwner(pool), pages, mask, task),

@@ -4,13 +4,29 @@
  * and the receiver frees it after a drawn hold time (BC_FREE_BUFFER), which puts its pages on
  * the Binder LRU. Streams: `<name>` for arrivals, `<name>:size` for sizes and oneway, `<name>:hold`
  * for hold times, so changing the size distribution does not move the arrival times.
+ *
+ * Hot path: the pending Poisson arrival is one reused event object; each live buffer is one
+ * `Held` event (its free), kept in an array for snapshots to name (`<name>#<seq>`).
  */
 import { bernoulli, drawSize, drawTime, poissonInterarrivalNs } from '../sim/rng.js';
 import type { BinderTrafficGen } from '../scenario/types.js';
-import type { Generator, WorkloadCtx } from './types.js';
+import type { BinderBufferRef, Fireable, Generator, WorkloadCtx } from './types.js';
 
 /** binder_transaction rejects an offsets size that is not pointer-aligned; generators align down. */
 const alignOffsets = (n: number): number => Math.floor(n / 8) * 8;
+
+/** A live buffer: the event that frees it after its hold time. */
+class Held implements Fireable {
+  constructor(
+    private readonly owner: { release(h: Held): void },
+    readonly buffer: BinderBufferRef,
+    readonly seq: number,
+    public slot: number,
+  ) {}
+  fire(): void {
+    this.owner.release(this);
+  }
+}
 
 export function binderTraffic(gen: BinderTrafficGen): Generator {
   return {
@@ -19,28 +35,50 @@ export function binderTraffic(gen: BinderTrafficGen): Generator {
       const arrivals = ctx.rng();
       const sizes = ctx.rng(':size');
       const holds = ctx.rng(':hold');
+      const proc = ctx.binderProc(gen.proc);
+      const live: Held[] = [];
       let seq = 0;
+      const owner = {
+        release(h: Held): void {
+          const last = live.pop() as Held;
+          if (last !== h) {
+            live[h.slot] = last;
+            last.slot = h.slot;
+          }
+          ctx.binderFree(proc, h.buffer, gen.task);
+        },
+      };
+      ctx.binderLabels(proc, () => live.map((h) => [h.buffer, `${gen.name}#${h.seq}`] as const));
 
       const transact = (): void => {
-        const buffer = `${gen.name}#${seq++}`;
+        const n = seq++;
         const data = drawSize(sizes, gen.data);
         const offsets = alignOffsets(drawSize(sizes, gen.offsets));
         const oneway = bernoulli(sizes, gen.oneway);
         const hold = drawTime(holds, gen.hold);
-        const r = ctx.binderAlloc(gen.proc, buffer, { data, offsets, oneway }, gen.task);
-        if (r.ok) ctx.schedule(ctx.now() + hold, () => void ctx.binderFree(gen.proc, buffer, gen.task));
+        const buffer = ctx.binderTransact(proc, { data, offsets, oneway }, gen.task);
+        if (buffer === null) return;
+        const h = new Held(owner, buffer, n, live.length);
+        live.push(h);
+        ctx.schedule(ctx.now() + hold, h);
       };
 
       const a = gen.arrivals;
       switch (a.kind) {
         case 'poisson': {
+          /** The one pending arrival, rescheduled after each transaction. */
+          const arrival = {
+            at: 0,
+            fire(): void {
+              transact();
+              next(this.at);
+            },
+          };
           const next = (t: number): void => {
             const at = t + poissonInterarrivalNs(arrivals, a.rate);
             if (at >= gen.until) return;
-            ctx.schedule(at, () => {
-              transact();
-              next(at);
-            });
+            arrival.at = at;
+            ctx.schedule(at, arrival);
           };
           next(gen.from);
           return;

@@ -1,8 +1,13 @@
 /**
  * What a workload generator sees of the simulation: the clock, a scheduler, its own RNG
- * streams, and high-level verbs the run loop implements (Binder transactions, page
- * allocations in a gfp context, lock holds, process death). Generators never touch the
- * Binder system or the memory model directly, so each can be tested with a fake context.
+ * streams, and high-level verbs the machine implements (Binder transactions, page allocations
+ * in a gfp context, lock holds, process death). Generators never touch the Binder system or
+ * the memory model directly, so each can be tested with a fake context.
+ *
+ * The Binder transaction verbs are the hot path of a run: a process is addressed by index
+ * (`binderProc` once at start), sizes are plain numbers, and a buffer is the opaque handle the
+ * allocation returned (no name, no lookup). `binderLabels` tells snapshots what to call the
+ * generator's live buffers.
  */
 import type { GfpMask } from '../mm/gfp.js';
 import type { Rng } from '../sim/rng.js';
@@ -18,19 +23,35 @@ export type VerbResult =
   | { readonly ok: true; readonly stallNs?: number }
   | { readonly ok: false; readonly error: string; readonly stallNs?: number };
 
+/** An event that carries its own data (scheduled instead of a fresh closure). */
+export interface Fireable {
+  fire(): void;
+}
+
+/** A Binder buffer as the allocator handed it out (opaque to generators). */
+export type BinderBufferRef = object;
+
+/** One transaction's buffer request: sizes in bytes. */
+export interface BinderTxRequest {
+  readonly data: number;
+  readonly offsets: number;
+  readonly oneway: boolean;
+}
+
 export interface WorkloadCtx {
   now(): SimTimeNs;
-  /** Runs `fn` at simulated time `t` (≥ now); events at one time run in scheduling order. */
-  schedule(t: SimTimeNs, fn: () => void): void;
+  /** Runs `fn` (or `fn.fire()`) at simulated time `t` (≥ now); events at one time run in scheduling order. */
+  schedule(t: SimTimeNs, fn: (() => void) | Fireable): void;
   /** The stream `<generator name><suffix>` of this run's seed. */
   rng(suffix?: string): Rng;
-  binderAlloc(
-    proc: string,
-    buffer: string,
-    req: { readonly data: number; readonly offsets: number; readonly oneway: boolean },
-    task: TaskRef,
-  ): VerbResult;
-  binderFree(proc: string, buffer: string, task: TaskRef): VerbResult;
+  /** Index of the Binder process called `name` (-1 if none): what the transaction verbs take. */
+  binderProc(name: string): number;
+  /** binder_alloc_new_buf of one transaction in `task`'s name: the buffer, or null if it failed. */
+  binderTransact(proc: number, req: BinderTxRequest, task: TaskRef): BinderBufferRef | null;
+  /** BC_FREE_BUFFER of a buffer `binderTransact` returned. */
+  binderFree(proc: number, buffer: BinderBufferRef, task: TaskRef): VerbResult;
+  /** Names for the generator's live buffers of `proc`, read when a snapshot is taken. */
+  binderLabels(proc: number, labels: () => Iterable<readonly [BinderBufferRef, string]>): void;
   holdLock(proc: string, lock: 'mmap' | 'alloc', holdNs: SimTimeNs, holder: string): VerbResult;
   killProc(proc: string): VerbResult;
   /** Allocates pages into a pool; may wake kswapd or run direct reclaim in `gfp`'s context. */

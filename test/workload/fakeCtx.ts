@@ -9,9 +9,22 @@ export interface Call {
   readonly args: readonly unknown[];
 }
 
-export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts: { failAlloc?: (n: number) => string | null; stallAlloc?: (n: number) => number } = {}) {
+/**
+ * Binder verbs are recorded by process name: `binderAlloc` [proc, req, task] (the buffer it
+ * returns is `{ id }`, ids from 0), `binderFree` [proc, buffer, task]. `labels` reads the names
+ * generators give their live buffers, by process name.
+ */
+export function runGenerators(
+  gens: Generator[],
+  untilNs: number,
+  seed = 1,
+  opts: { failAlloc?: (n: number) => string | null; stallAlloc?: (n: number) => number; onLabels?: (labels: (proc: string) => string[]) => void } = {},
+) {
   const calls: Call[] = [];
-  const q = new EventQueue<() => void>();
+  const q = new EventQueue<(() => void) | { fire(): void }>();
+  const procs: string[] = [];
+  const labels = new Map<number, Array<() => Iterable<readonly [object, string]>>>();
+  let buffers = 0;
   let now = 0;
   let allocs = 0;
   const record = (verb: string, args: readonly unknown[]): void => void calls.push({ t: now, verb, args });
@@ -27,8 +40,19 @@ export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts
       now: () => now,
       schedule: (t, fn) => void q.push(t, fn),
       rng: (suffix = '') => rngStream(seed, `${g.name}${suffix}`),
-      binderAlloc: succeeds('binderAlloc'),
-      binderFree: succeeds('binderFree'),
+      binderProc: (name) => {
+        if (!procs.includes(name)) procs.push(name);
+        return procs.indexOf(name);
+      },
+      binderTransact: (proc, req, task) => {
+        record('binderAlloc', [procs[proc], req, task]);
+        return { id: buffers++ };
+      },
+      binderFree: (proc, buffer, task) => {
+        record('binderFree', [procs[proc], buffer, task]);
+        return { ok: true };
+      },
+      binderLabels: (proc, f) => void (labels.get(proc) ?? labels.set(proc, []).get(proc))?.push(f),
       holdLock: succeeds('holdLock'),
       killProc: succeeds('killProc'),
       allocate: (...args) => {
@@ -49,7 +73,10 @@ export function runGenerators(gens: Generator[], untilNs: number, seed = 1, opts
   }
   for (let e = q.pop(); e && e.timeNs <= untilNs; e = q.pop()) {
     now = e.timeNs;
-    e.payload();
+    const p = e.payload;
+    if (typeof p === 'function') p();
+    else p.fire();
   }
+  opts.onLabels?.((proc) => (labels.get(procs.indexOf(proc)) ?? []).flatMap((f) => [...f()].map(([, n]) => n)));
   return calls;
 }

@@ -38,7 +38,20 @@ describe('binderTraffic', () => {
     const firstFree = frees[0];
     expect(firstFree && firstFree.t - (allocs[0]?.t ?? 0)).toBe(5_000_000);
     expect(allocs.every((c) => c.t >= 0 && c.t < S)).toBe(true);
-    expect(allocs[0]?.args.slice(0, 3)).toEqual(['server', 'bt#0', { data: 4096, offsets: 0, oneway: false }]);
+    expect(allocs[0]?.args).toEqual(['server', { data: 4096, offsets: 0, oneway: false }, task]);
+    // each free releases the buffer its allocation returned
+    expect(frees.map((c) => c.args[1])).toEqual(expect.arrayContaining(allocs.map((_, i) => ({ id: i }))));
+  });
+
+  it('snapshots name the live buffers <name>#<seq>: those allocated within the last hold time', () => {
+    let names: string[] = [];
+    // 5 ms holds, stopped at 12.5 ms of a burst of one every 1 ms from 0: buffers 8..12 are live.
+    runGenerators([binderTraffic(traffic({ arrivals: { kind: 'burst', period: 0, count: 20, gap: 1_000_000 } }))], 12_500_000, 1, {
+      onLabels: (f) => {
+        names = f('server');
+      },
+    });
+    expect([...names].sort()).toEqual(['bt#10', 'bt#11', 'bt#12', 'bt#8', 'bt#9']);
   });
 
   it('bursts: count transactions gap apart, every period, within the window', () => {
@@ -62,7 +75,7 @@ describe('binderTraffic', () => {
       ],
       S,
     );
-    const reqs = calls.filter((c) => c.verb === 'binderAlloc').map((c) => c.args[2] as { data: number; offsets: number; oneway: boolean });
+    const reqs = calls.filter((c) => c.verb === 'binderAlloc').map((c) => c.args[1] as { data: number; offsets: number; oneway: boolean });
     expect(reqs.every((r) => r.data >= 16 && r.data <= 262_144 && r.offsets % 8 === 0 && r.offsets <= 100)).toBe(true);
     const oneway = reqs.filter((r) => r.oneway).length / reqs.length;
     expect(oneway).toBeGreaterThan(0.18);
@@ -78,7 +91,7 @@ describe('binderTraffic', () => {
       [binderTraffic(traffic({ data: { dist: 'empirical', buckets: [{ bytes: 100, weight: 3 }, { bytes: 8192, weight: 1 }] } }))],
       S,
     );
-    const sizes = calls.filter((c) => c.verb === 'binderAlloc').map((c) => (c.args[2] as { data: number }).data);
+    const sizes = calls.filter((c) => c.verb === 'binderAlloc').map((c) => (c.args[1] as { data: number }).data);
     const low = sizes.filter((s) => s <= 100).length / sizes.length;
     expect(low).toBeGreaterThan(0.68);
     expect(low).toBeLessThan(0.82);
