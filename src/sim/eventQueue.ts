@@ -4,6 +4,10 @@
  * `seq` is the insertion number, so events at the same time fire in the order they were
  * scheduled: a total order with no ties, which is what makes runs reproducible (a comparator
  * that never returns 0, or that compares only times, would leave ties to the heap's shape).
+ *
+ * The heap is kept as parallel arrays (times, seqs, payloads) so that scheduling an event
+ * allocates nothing: the run loop uses `nextTime` / `popPayload`; `pop` returns an entry object
+ * for callers that want one.
  */
 import type { SimTimeNs } from '../util/simTime.js';
 
@@ -14,59 +18,106 @@ export interface Scheduled<T> {
 }
 
 export class EventQueue<T> {
-  readonly #heap: Scheduled<T>[] = [];
-  #seq = 0;
+  private times = new Float64Array(64);
+  private seqs = new Float64Array(64);
+  private payloads: (T | undefined)[] = [];
+  private n = 0;
+  private seq = 0;
 
   get size(): number {
-    return this.#heap.length;
+    return this.n;
   }
 
-  /** Schedules `payload` at `timeNs`; returns the entry (its seq identifies it). */
-  push(timeNs: SimTimeNs, payload: T): Scheduled<T> {
+  /** Schedules `payload` at `timeNs`. */
+  push(timeNs: SimTimeNs, payload: T): void {
     if (!Number.isSafeInteger(timeNs) || timeNs < 0) throw new RangeError(`EventQueue: bad time ${timeNs}`);
-    const e: Scheduled<T> = { timeNs, seq: this.#seq++, payload };
-    const h = this.#heap;
-    h.push(e);
-    let i = h.length - 1;
+    if (this.n === this.times.length) this.grow();
+    const times = this.times;
+    const seqs = this.seqs;
+    const payloads = this.payloads;
+    const seq = this.seq++;
+    let i = this.n++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(e, h[parent]!)) break;
-      h[i] = h[parent]!;
+      const pt = times[parent] as number;
+      if (pt < timeNs || (pt === timeNs && (seqs[parent] as number) < seq)) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent] as number;
+      payloads[i] = payloads[parent];
       i = parent;
     }
-    h[i] = e;
-    return e;
+    times[i] = timeNs;
+    seqs[i] = seq;
+    payloads[i] = payload;
+  }
+
+  /** Time of the earliest event; +Infinity when none is pending. */
+  nextTime(): number {
+    return this.n > 0 ? (this.times[0] as number) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Removes the earliest event and returns its payload (the queue must not be empty). */
+  popPayload(): T {
+    const payloads = this.payloads;
+    const top = payloads[0] as T;
+    const last = --this.n;
+    if (last > 0) this.siftDown(this.times[last] as number, this.seqs[last] as number, payloads[last] as T, last);
+    payloads[last] = undefined;
+    return top;
   }
 
   /** The earliest entry without removing it. */
   peek(): Scheduled<T> | undefined {
-    return this.#heap[0];
+    if (this.n === 0) return undefined;
+    return { timeNs: this.times[0] as number, seq: this.seqs[0] as number, payload: this.payloads[0] as T };
   }
 
   /** Removes and returns the earliest entry. */
   pop(): Scheduled<T> | undefined {
-    const h = this.#heap;
-    const top = h[0];
-    if (top === undefined) return undefined;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      const n = h.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(h[r]!, h[l]!) ? r : l;
-        if (!before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
+    const e = this.peek();
+    if (e) this.popPayload();
+    return e;
   }
-}
 
-function before<T>(a: Scheduled<T>, b: Scheduled<T>): boolean {
-  return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && a.seq < b.seq);
+  /** Puts (t, s, p), formerly at index `n`, into the hole at the root. */
+  private siftDown(t: number, s: number, p: T, n: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const payloads = this.payloads;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      let ct = times[l] as number;
+      let cs = seqs[l] as number;
+      if (r < n) {
+        const rt = times[r] as number;
+        const rs = seqs[r] as number;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c = r;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (t < ct || (t === ct && s < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      payloads[i] = payloads[c];
+      i = c;
+    }
+    times[i] = t;
+    seqs[i] = s;
+    payloads[i] = p;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.times = times;
+    this.seqs = seqs;
+  }
 }

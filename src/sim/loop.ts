@@ -59,11 +59,10 @@ export class EventLoop {
     const q = this.queue;
     const clock = this.clock;
     const onProgress = this.opts.onProgress;
-    for (let e = q.peek(); e !== undefined && e.timeNs <= t; e = q.peek()) {
-      q.pop();
-      if (++this.popped > this.maxEvents) throw new RunLimitError('events', this.maxEvents, `the run (at ${simSeconds(e.timeNs)} s simulated)`);
-      clock.advanceTo(e.timeNs);
-      const a = e.payload;
+    for (let at = q.nextTime(); at <= t; at = q.nextTime()) {
+      const a = q.popPayload();
+      if (++this.popped > this.maxEvents) throw new RunLimitError('events', this.maxEvents, `the run (at ${simSeconds(at)} s simulated)`);
+      clock.advanceTo(at);
       if (typeof a === 'function') a();
       else a.fire();
       if (onProgress && clock.now >= this.nextProgress) {

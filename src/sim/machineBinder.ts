@@ -84,8 +84,12 @@ export class MachineBinder {
 
   /** Tells the recorders a buffer allocation's outcome (known processes only). */
   noteAlloc(proc: string, error: string | null): void {
+    if (this.system.proc(proc)) this.emitAlloc(proc, error);
+  }
+
+  private emitAlloc(proc: string, error: string | null): void {
     const tp = this.m.tp;
-    if (!tp.enabled.binder_alloc || !this.system.proc(proc)) return;
+    if (!tp.enabled.binder_alloc) return;
     const ev = this.allocEv;
     ev.proc = proc;
     ev.error = error;
@@ -110,7 +114,7 @@ export class MachineBinder {
     }
     const r = sys.allocBuffer(p, BigInt(req.data), BigInt(req.offsets), 0n, req.oneway, task);
     this.sync(task);
-    this.noteAlloc(p.name, r.ok ? null : r.error);
+    this.emitAlloc(p.name, r.ok ? null : r.error);
     return r.ok ? r.buffer : null;
   }
 
