@@ -226,7 +226,26 @@ export type {
 } from './scenario/types.js';
 
 // --- running and reporting --------------------------------------------------------------------
-export { runScenario } from './sim/run.js';
+export { runScenario, createSimulation, runSimulation, runEndNs, type Simulation } from './sim/run.js';
+// The machine you can drive, its event loop, and the recorder interface (see docs/architecture.md).
+export { Machine } from './sim/machine.js';
+export type { ShrinkerEntry } from './sim/machineBuild.js';
+export { MachineBinder } from './sim/machineBinder.js';
+export { EventLoop, type Fireable, type LoopAction, type LoopOptions } from './sim/loop.js';
+export { SimClock } from './sim/clock.js';
+export { Tracepoints, SIM_EVENT_KINDS, type Recorder, type SimEvent, type SimEventKind, type SimEventOf } from './sim/recorder.js';
+export {
+  RECORDERS,
+  createRecorders,
+  StatisticsRecorder,
+  SeriesRecorder,
+  ScriptRecorder,
+  FtraceRecorder,
+  type RecorderName,
+  type RecorderEnv,
+} from './sim/recorders/index.js';
+export { buildResult, type BuildInput, type MachineEnd, type RunStatistics } from './report/build.js';
+export { DEFAULT_RUN_LIMITS, RunLimitError, resolveLimits, type RunLimits, type RunLimitName } from './util/limits.js';
 export {
   RESULT_SCHEMA_VERSION,
   type RunResult,
