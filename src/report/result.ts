@@ -11,6 +11,7 @@
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
 import type { RunLimits } from '../util/limits.js';
+import type { Recorder } from '../sim/recorder.js';
 
 /** Version of the JSON layout (`schemaVersion`). */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -226,6 +227,8 @@ export interface RunOptions {
   readonly file?: string;
   /** Bounds on the run (events, samples, trace lines); unset fields take DEFAULT_RUN_LIMITS. */
   readonly limits?: Partial<RunLimits>;
+  /** More recorders to attach (after the standard ones); the caller reads them after the run. */
+  readonly recorders?: readonly Recorder[];
 }
 
 /**

@@ -63,7 +63,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const limits = resolveLimits(opts.limits);
   const names: RecorderName[] = ['statistics', 'series', 'script', ...(opts.collectTrace ? (['ftrace'] as const) : [])];
   let now = (): number => 0;
-  const recorders = createRecorders(names, { profile: resolved.kernel, limits, now: () => now() });
+  const recorders = [...createRecorders(names, { profile: resolved.kernel, limits, now: () => now() }), ...(opts.recorders ?? [])];
   const sim = createSimulation(resolved, recorders, opts);
   now = () => sim.loop.now;
   runSimulation(sim, opts);

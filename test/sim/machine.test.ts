@@ -108,7 +108,10 @@ describe('recorders', () => {
     const stats = new StatisticsRecorder(resolved.kernel);
     const sim = createSimulation(resolved, [stats, counter]);
     runSimulation(sim);
-    const result = runScenario(resolved);
+    // The same recorder attached to runScenario sees the same events.
+    const again = new Counter();
+    const result = runScenario(resolved, { recorders: [again] });
+    expect(again.counts).toEqual(counter.counts);
     expect(counter.n('kswapd_wake')).toBe(stats.mem.kswapdWakeups);
     expect(counter.n('kswapd_wake')).toBe(result.memory.kswapdWakeups);
     expect(counter.n('kswapd_wake')).toBeGreaterThan(0);
