@@ -18,30 +18,41 @@ export function memoryPressure(gen: MemoryPressureGen): Generator {
       let held = 0;
       if (gen.rate > 0) {
         const rng = ctx.rng();
-        const next = (t: number): void => {
-          const at = t + poissonInterarrivalNs(rng, gen.rate / chunk);
-          if (at >= gen.until) return;
-          ctx.schedule(at, () => {
+        // The one pending allocation of this task, rescheduled after each (no closure per event).
+        const fault = {
+          at: 0,
+          fire(): void {
             const r = ctx.allocate(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg);
             if (r.ok) held += chunk;
             else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2));
             // A direct reclaim stalled the task: its next fault comes after the allocation
             // completed, not at the instant it started.
-            next(at + (r.stallNs ?? 0));
-          });
+            next(this.at + (r.stallNs ?? 0));
+          },
+        };
+        const next = (t: number): void => {
+          const at = t + poissonInterarrivalNs(rng, gen.rate / chunk);
+          if (at >= gen.until) return;
+          fault.at = at;
+          ctx.schedule(at, fault);
         };
         next(gen.from);
       }
       if (gen.release > 0) {
         const rng = ctx.rng(':release');
+        const drop = {
+          at: 0,
+          fire(): void {
+            held -= ctx.release(gen.pool, chunk);
+            if (held < 0) held = 0;
+            next(this.at);
+          },
+        };
         const next = (t: number): void => {
           const at = t + poissonInterarrivalNs(rng, gen.release / chunk);
           if (at >= gen.until) return;
-          ctx.schedule(at, () => {
-            held -= ctx.release(gen.pool, chunk);
-            if (held < 0) held = 0;
-            next(at);
-          });
+          drop.at = at;
+          ctx.schedule(at, drop);
         };
         next(gen.from);
       }
