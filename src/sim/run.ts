@@ -78,7 +78,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     seed,
     kernel: resolved.kernel,
     machine: sim.machine.endState(),
-    stats: { ...stats, rows: stats.rows.values(), stalls: stats.stalls.values(), shrinker: (i: number) => stats.shrinker(i) },
+    stats: stats.statistics(),
     series: (tp.get<SeriesRecorder>('series') as SeriesRecorder).rows,
     steps: script.steps,
     snapshots: script.snapshots,

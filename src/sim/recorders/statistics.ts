@@ -6,6 +6,7 @@
  */
 import { formatGfp, type GfpMask } from '../../mm/gfp.js';
 import type { KernelProfile } from '../../mm/shrinker/types.js';
+import type { RunStatistics } from '../../report/build.js';
 import type { DirectStallRow, ReclaimPath } from '../../report/result.js';
 import { assertNever } from '../../util/assertNever.js';
 import type { Recorder, SimEvent, SimEventKind } from '../recorder.js';
@@ -79,6 +80,21 @@ export class StatisticsRecorder implements Recorder {
   readonly tally = new Map<string, number>();
 
   constructor(private readonly profile: KernelProfile) {}
+
+  /** What the result is built from (report/build.ts). */
+  statistics(): RunStatistics {
+    return {
+      rows: this.rows.values(),
+      skips: this.skips,
+      mem: this.mem,
+      minFree: this.minFree,
+      kswapdBusyNs: this.kswapdBusyNs,
+      stalls: this.stalls.values(),
+      shrinker: (entry) => this.shrinker(entry),
+      procs: this.procs,
+      tally: this.tally,
+    };
+  }
 
   skip(reason: string, n = 1): void {
     this.skips.set(reason, (this.skips.get(reason) ?? 0) + n);
