@@ -101,6 +101,55 @@ describe('Machine operations', () => {
   });
 });
 
+/** Both drivers, traffic, lock holders, two process deaths, a scripted buffer and drop_caches 3. */
+const DEATHS = `
+name: deaths
+seed: 5
+kernel: "6.12"
+duration: 3s
+sample: 100ms
+memory: { total: 192MiB, page_cache: 110MiB, anon: 60MiB, swap: 32MiB }
+binder:
+  procs:
+    - { name: a, mmap: 1MiB }
+    - { name: r, mmap: 2MiB, driver: rust }
+    - { name: c2, mmap: 512KiB }
+workload:
+  binder:
+    - { proc: a, rate: 2000/s, data: { dist: log-uniform, min: 16B, max: 128KiB }, hold: { dist: exponential, mean: 30ms }, oneway: 0.3 }
+    - { proc: r, rate: 800/s, data: { dist: uniform, min: 1KiB, max: 64KiB }, hold: 40ms }
+    - { proc: c2, burst: { every: 300ms, count: 30, gap: 1ms }, data: 8KiB, hold: 100ms }
+  memory:
+    - { pool: pagecache, rate: 40MiB/s, release: 10MiB/s }
+  locks:
+    - { proc: a, lock: mmap, rate: 100/s, hold: 3ms }
+  deaths:
+    - { proc: c2, at: 1500ms }
+    - { proc: r, at: 2200ms }
+script:
+  - advance: { by: 1s }
+  - alloc: { proc: a, buffer: mine, data: 20KiB }
+  - drop_caches: { mode: 3 }
+  - advance: { by: 1s }
+  - free: { proc: a, buffer: mine }
+  - advance: { by: 1s }
+`;
+
+describe('Binder page accounting across deaths and both drivers', () => {
+  it('installed pages (running count) = sum over processes = what node 0 holds for Binder; dead processes hold none', () => {
+    const sim = createSimulation(loadScenarioText(DEATHS, 'deaths'), []);
+    runSimulation(sim);
+    const sys = sim.machine.binder.system;
+    const sum = sys.procs.reduce((s, p) => s + p.pages.counts().active + p.pages.counts().lru, 0);
+    expect(sys.installedPages).toBe(sum);
+    expect(sim.machine.node0.get('binder')).toBe(sum);
+    expect(sys.procs.filter((p) => !p.mmAlive).map((p) => [p.name, p.pages.counts().free === p.pages.nrPages])).toEqual([
+      ['r', true],
+      ['c2', true],
+    ]);
+  });
+});
+
 describe('recorders', () => {
   it('a recorder counting every event sees what the statistics and the result report', () => {
     const resolved = loadScenarioText(BUSY, 'busy');
