@@ -42,6 +42,31 @@ describe('EventQueue', () => {
     );
   });
 
+  it('property: interleaved pushes and pops (nextTime/popPayload) agree with a sorted list', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.nat(1000), { nil: null }), { maxLength: 400 }), (ops) => {
+        const q = new EventQueue<number>();
+        const model: [number, number][] = [];
+        ops.forEach((op, i) => {
+          if (op === null) {
+            if (model.length === 0) {
+              expect(q.nextTime()).toBe(Number.POSITIVE_INFINITY);
+              return;
+            }
+            model.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            const [t, id] = model.shift()!;
+            expect(q.nextTime()).toBe(t);
+            expect(q.popPayload()).toBe(id);
+          } else {
+            q.push(op, i);
+            model.push([op, i]);
+          }
+          expect(q.size).toBe(model.length);
+        });
+      }),
+    );
+  });
+
   it('interleaved push/pop keeps the order', () => {
     const q = new EventQueue<number>();
     q.push(5, 1);
