@@ -3,10 +3,10 @@
  * renderers (summary, JSON, CSV, baseline) read it. The renderers are pure functions of this
  * record.
  *
- * The JSON file is this record minus `series` and `traceText` (which go to `--csv` and
- * `--trace`), with bigints written by the rule in json.ts: a JSON number when it is a safe
- * integer, else a decimal string. Its layout is an ABI: fields are only ever added; a rename
- * or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
+ * The JSON file is this record minus `traceText` (which goes to `--trace`), with bigints
+ * written by the rules in json.ts: a JSON number when it is a safe integer, else a decimal
+ * string; in `series` always a number plus an exact string companion when unsafe. Its layout
+ * is an ABI: fields are only ever added; a rename or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
  */
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
@@ -185,7 +185,18 @@ export interface Sample {
   readonly anon: number;
   /** Σ over Binder processes. */
   readonly binder: BinderPageCounts;
-  readonly shrinkers: readonly { readonly count: bigint; readonly deferred: bigint }[];
+  readonly shrinkers: readonly SampleShrinker[];
+}
+
+/** One shrinker in one sample. */
+export interface SampleShrinker {
+  readonly count: bigint;
+  /** Σ of its nr_deferred slots. */
+  readonly deferred: bigint;
+  /** Cumulative Σ nr_scanned so far (ShrinkerStats.scanned at the sample time), when sampled. */
+  readonly scanned?: bigint;
+  /** Cumulative objects freed so far, when sampled. */
+  readonly freed?: bigint;
 }
 
 export interface RunResult {
@@ -207,7 +218,7 @@ export interface RunResult {
   readonly snapshots: readonly Snapshot[];
   /** Tracepoint name → number of events; keys sorted. Counted even without `collectTrace`. */
   readonly events: Readonly<Record<string, number>>;
-  /** Not in the JSON: the time series for `--csv`. */
+  /** The time series (`--csv`, and the last field of `--json`). */
   readonly series: readonly Sample[];
   /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */
   readonly traceText?: string;

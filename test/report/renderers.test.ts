@@ -13,10 +13,10 @@ describe('JSON', () => {
     expect(bigintToJson(-2n)).toBe(-2);
   });
 
-  it('has the documented top-level fields in order, no series or trace, sorted maps', () => {
+  it('has the documented top-level fields in order, series last, no trace, sorted maps', () => {
     const doc = resultDocument(sampleResult());
     expect(Object.keys(doc)).toEqual([
-      'schemaVersion', 'tool', 'scenario', 'seed', 'kernel', 'simulatedNs', 'shrinkers', 'binder', 'memory', 'reclaim', 'skips', 'steps', 'snapshots', 'events',
+      'schemaVersion', 'tool', 'scenario', 'seed', 'kernel', 'simulatedNs', 'shrinkers', 'binder', 'memory', 'reclaim', 'skips', 'steps', 'snapshots', 'events', 'series',
     ]);
     expect(Object.keys(doc.events as object)).toEqual(['binder_alloc_lru_start', 'mm_shrink_slab_end', 'mm_shrink_slab_start']);
     expect(Object.keys(doc.skips as object)).toEqual(['alloc_lock', 'mmap_lock']);
@@ -25,6 +25,25 @@ describe('JSON', () => {
     expect(text).toContain('"freed": 4000');
     expect(text).not.toContain('not in json');
     expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('series: counts are always numbers; an unsafe one gets an exact string companion', () => {
+    const doc = resultDocument(sampleResult()) as { series: Record<string, unknown>[] };
+    expect(doc.series[0]).toEqual({
+      timeNs: 0, freePages: 3000, pageCache: 50000, anon: 60000, binder: { active: 0, lru: 0, free: 32 },
+      shrinkers: [{ count: 100, deferred: 0 }, { count: 0, deferred: 0 }],
+    });
+    // 2^63 − 1 is not a double: the number is the nearest one (2^63), the string is exact.
+    expect(doc.series[1]?.shrinkers).toEqual([
+      { count: 90, deferred: 9223372036854775808, deferredExact: '9223372036854775807' },
+      { count: 2, deferred: 44 },
+    ]);
+    const withTotals = resultDocument(
+      sampleResult({
+        series: [{ timeNs: 5, freePages: 1, pageCache: 2, anon: 3, binder: { active: 0, lru: 0, free: 0 }, shrinkers: [{ count: 1n, deferred: 0n, scanned: 2n ** 60n, freed: 7n }] }],
+      }),
+    ) as { series: { shrinkers: unknown[] }[] };
+    expect(withTotals.series[0]?.shrinkers[0]).toEqual({ count: 1, deferred: 0, scanned: 2 ** 60, scannedExact: '1152921504606846976', freed: 7 });
   });
 
   it('omits an absent scenario file', () => {
