@@ -82,6 +82,12 @@ export function stampTrace(text: string, r: Pick<RunResult, 'scenario' | 'seed' 
   return nl > 0 ? text.slice(0, nl) + stamp + text.slice(nl) : stamp + text;
 }
 
+/** The HTML report of a result, rendered from its JSON document (as `shrinksim report` does). */
+async function htmlOf(result: RunResult): Promise<string> {
+  const { reportHtmlOfResult } = await import('./report.js');
+  return reportHtmlOfResult(result);
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const { resolved, label } = loadForRun(args.scenario, args.seed);
   if (args.printResolved) {
@@ -96,6 +102,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.json !== undefined) files.push([args.json, renderJson(result)]);
   if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
   if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
+  if (args.html !== undefined) files.push([args.html, await htmlOf(result)]);
   for (const [file, text] of files) writeFileAtomic(file, text);
 
   if (!args.quiet) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));
