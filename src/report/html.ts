@@ -55,11 +55,12 @@ export function renderHtml(doc: ResultDoc, assets: ReportAssets): string {
 <body>
 <main>
 <h1>${esc(s.name)}</h1>
-<p class="meta">${s.file !== undefined ? `file <code>${esc(s.file)}</code> · ` : ''}seed <code>${esc(doc.seed)}</code> · kernel <code>${esc(doc.kernel)}</code> · simulated <code>${esc(nsToSeconds(doc.simulatedNs))} s</code> · ${esc(doc.series.length)} samples</p>
+<p class="meta">${s.file !== undefined ? `file <code>${esc(s.file)}</code> · ` : ''}seed <code>${esc(doc.seed)}</code> · kernel <code>${esc(doc.kernel)}</code> · simulated <code>${esc(nsToSeconds(doc.simulatedNs))} s</code> · ${esc(doc.series.length)} sample${doc.series.length === 1 ? '' : 's'}</p>
 <p class="meta">scenario hash <code>${esc(s.hash)}</code> · shrinksim ${esc(doc.tool.version)}</p>
 
 <h2>Memory over time</h2>
-<div class="grid" id="charts-memory"></div>
+${doc.series.length < 2 ? `<p class="note">This run has ${doc.series.length} sample${doc.series.length === 1 ? '' : 's'} (its duration is ${esc(nsToSeconds(doc.simulatedNs))} s: the script alone drives it), so the charts show single points; the tables below hold what happened.</p>
+` : ''}<div class="grid" id="charts-memory"></div>
 
 <h2>Shrinkers over time</h2>
 <div class="grid" id="charts-shrinkers"></div>

@@ -42,7 +42,8 @@ export const REPORT_JS = String.raw`
     parent.appendChild(box);
     var opts = {
       title: title, width: widthOf(box), height: 230,
-      scales: Object.assign({ x: { time: false } }, scales || {}),
+      // One sample (a script-only run) still gets a sensible x axis: [t, t + 1 s].
+      scales: Object.assign({ x: times.length < 2 ? { time: false, auto: false, range: [times[0] || 0, (times[0] || 0) + 1] } : { time: false } }, scales || {}),
       series: [{ label: 'time (s)', value: function (u, v) { return v == null ? '' : v.toFixed(3) + ' s'; } }].concat(series),
       axes: [{ label: 'simulated time (s)', size: 44 }].concat(axes),
       legend: { live: true },
