@@ -25,6 +25,8 @@ export interface RunArgs {
   readonly trace: string | undefined;
   /** `--html FILE`: the self-contained HTML report. */
   readonly html?: string | undefined;
+  /** `--vmstat`: the summary adds the /proc/vmstat counters. */
+  readonly vmstat?: boolean;
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
@@ -107,10 +109,11 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--csv <file>', 'write the time series as CSV')
     .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint')
     .option('--html <file>', 'write the self-contained HTML report (charts, page maps, tables)')
+    .option('--vmstat', 'add the /proc/vmstat counters (pgscan_kswapd, slabs_scanned, ...) to the summary', false)
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -119,6 +122,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
         csv: o.csv,
         trace: o.trace,
         ...(o.html !== undefined ? { html: o.html } : {}),
+        ...(o.vmstat ? { vmstat: true } : {}),
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,

@@ -1,5 +1,6 @@
 /**
- * The `--json` file: the RunResult minus `traceText`, in a fixed key order (`series` last).
+ * The `--json` file: the RunResult minus `traceText`, in a fixed key order (`vmstat` and
+ * `series` last).
  *
  * bigint rule: a bigint is written as a JSON number when it is a safe integer
  * (|n| ≤ 2^53 − 1), else as a decimal string (`"9223372036854775807"`), so a reader never
@@ -7,11 +8,12 @@
  * maps (events, skips, failures by reason) are written with sorted keys. The output ends with
  * a newline and is byte-identical for the same scenario and seed.
  *
- * The time series (`series`, added after the v1 fields) follows the data-frame rule instead:
+ * `vmstat` and the time series (`series`), added after the v1 fields, follow the data-frame rule:
  * every count is always a JSON number (the nearest double), so a column never changes type
  * when a value grows past 2^53; a value that is not a safe integer also gets an exact decimal
  * string companion `<field>Exact`, present only on those samples.
  */
+import type { VmStatCounters } from '../mm/vmstat.js';
 import type { RunResult, Sample } from './result.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -47,6 +49,13 @@ export function putFrameNumber(out: Record<string, unknown>, key: string, v: big
   if (!isSafe(v)) out[`${key}Exact`] = v.toString();
 }
 
+/** The vmstat counters by the data-frame rule, in /proc/vmstat order. */
+export function vmstatDocument(v: VmStatCounters): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, n] of Object.entries(v)) putFrameNumber(o, k, n);
+  return o;
+}
+
 /** One time-series sample as the JSON writes it. */
 export function sampleDocument(s: Sample): Record<string, unknown> {
   return {
@@ -63,6 +72,7 @@ export function sampleDocument(s: Sample): Record<string, unknown> {
       if (x.freed !== undefined) putFrameNumber(o, 'freed', x.freed);
       return o;
     }),
+    ...(s.vmstat ? { vmstat: vmstatDocument(s.vmstat) } : {}),
   };
 }
 
@@ -85,6 +95,7 @@ export function resultDocument(r: RunResult): Record<string, unknown> {
     steps: r.steps,
     snapshots: r.snapshots,
     events: sortedRecord(r.events),
+    vmstat: r.vmstat ? vmstatDocument(r.vmstat) : undefined,
     series: r.series.map(sampleDocument),
   }) as Record<string, unknown>;
 }

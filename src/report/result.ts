@@ -9,6 +9,7 @@
  * is an ABI: fields are only ever added; a rename or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
  */
 import type { KernelProfile } from '../mm/shrinker/types.js';
+import type { VmStatCounters } from '../mm/vmstat.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
 
 /** Version of the JSON layout (`schemaVersion`). */
@@ -186,6 +187,8 @@ export interface Sample {
   /** Σ over Binder processes. */
   readonly binder: BinderPageCounts;
   readonly shrinkers: readonly SampleShrinker[];
+  /** The `/proc/vmstat` counters at the sample time (cumulative), when the run counts them. */
+  readonly vmstat?: VmStatCounters;
 }
 
 /** One shrinker in one sample. */
@@ -218,6 +221,8 @@ export interface RunResult {
   readonly snapshots: readonly Snapshot[];
   /** Tracepoint name → number of events; keys sorted. Counted even without `collectTrace`. */
   readonly events: Readonly<Record<string, number>>;
+  /** `/proc/vmstat` event counters under the kernel's names (src/mm/vmstat.ts), at the end. */
+  readonly vmstat?: VmStatCounters;
   /** The time series (`--csv`, and the last field of `--json`). */
   readonly series: readonly Sample[];
   /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */

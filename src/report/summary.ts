@@ -9,6 +9,8 @@ import { nsToSeconds } from './csv.js';
 
 export interface SummaryOptions {
   readonly color: boolean;
+  /** Add the `/proc/vmstat` counters block (`run --vmstat`). */
+  readonly vmstat?: boolean;
 }
 
 /** Colour on a TTY unless NO_COLOR (any non-empty value) or TERM=dumb; FORCE_COLOR=0/1… overrides. */
@@ -133,6 +135,12 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
     if (!s.ok) out.push(`  ${c.red(`#${s.index} ${s.kind}`)} at ${nsToSeconds(s.timeNs)} s: ${s.error}: ${s.message}`);
   }
   if (r.snapshots.length > 0) out.push(`  snapshots: ${r.snapshots.map((s) => s.label).join(', ')}`);
+
+  if (opts.vmstat && r.vmstat) {
+    // As /proc/vmstat prints them (`name value`), so a kernel's delta reads side by side.
+    h('vmstat (cumulative, /proc/vmstat names)');
+    for (const [k, v] of Object.entries(r.vmstat)) out.push(`  ${k} ${v}`);
+  }
 
   const events = Object.entries(r.events).sort(([a], [b]) => (a < b ? -1 : 1));
   h('Tracepoints');

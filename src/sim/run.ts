@@ -25,6 +25,7 @@ import { NodeMemory, type MemoryModel, type PageOwner } from '../mm/reclaim/node
 import { memoryReclaim } from '../mm/reclaim/proactive.js';
 import type { ReclaimDeps, ReclaimPath as EnginePath, TaskRef as EngineTask } from '../mm/reclaim/scanControl.js';
 import { zoneWatermarks } from '../mm/reclaim/watermarks.js';
+import { VmStat } from '../mm/vmstat.js';
 import { debugfsCount, debugfsScan } from '../mm/shrinker/debugfs.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
@@ -154,6 +155,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   };
   const skips = new Map<string, number>();
   const skip = (reason: string, n = 1): void => void skips.set(reason, (skips.get(reason) ?? 0) + n);
+  const vmstat = new VmStat();
   const memStats = { kswapdWakeups: 0, directReclaims: 0, allocFailures: 0, reclaimedFile: 0, reclaimedAnon: 0, reclaimedSlab: 0 };
   let minFree = Number.POSITIVE_INFINITY;
   const noteFree = (): void => {
@@ -259,6 +261,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
       if (o.result.kind !== 'skipped') {
         meter.scanObjectsCalls += Number(o.result.stats.calls);
         meter.objectsScanned += Number(o.result.stats.scanned);
+        vmstat.count('slabs_scanned', o.result.stats.scanned);
       }
       const st = bySerial.get(o.shrinker.serial)?.stats;
       if (!st) return;
@@ -344,6 +347,8 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     mglru: m.mglru,
     shrinkSlab: (c) => callShrinkSlab(pathOf(c.path), c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
     memcgWalk: (target) => memcgs.iter((target as Memcg | null) ?? memcgs.root),
+    vmstat,
+    now: () => clock.now,
     observer: {
       onShrinkNode: () => {
         meter.shrinkNodes++;
@@ -555,6 +560,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
       anon,
       binder: b,
       shrinkers: entries.map((e) => ({ count: countOf(e), deferred: registry.totalDeferred(e.view) })),
+      vmstat: vmstat.snapshot(),
     });
   };
   const countOf = (e: ShrinkerEntry): bigint => {
@@ -805,6 +811,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     snapshots,
     events: sortKeys(events),
     series,
+    vmstat: vmstat.snapshot(),
   };
   if (opts.collectTrace) return { ...result, traceText: trace.render(resolved.cpus) };
   return result;

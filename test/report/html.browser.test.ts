@@ -52,7 +52,7 @@ async function open(page: Page, file: string, errors: string[]): Promise<Drawn> 
   page.on('dialog', (d) => void (errors.push(`dialog: ${d.message()}`), d.dismiss()));
   page.on('request', (r) => void (r.url().startsWith('file:') || errors.push(`fetched ${r.url()}`)));
   await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction(() => (window as unknown as { shrinksimReport?: { done?: boolean } }).shrinksimReport?.done === true, null, { timeout: 20_000 });
+  await page.waitForFunction(() => (globalThis as unknown as { shrinksimReport?: { done?: boolean } }).shrinksimReport?.done === true, null, { timeout: 20_000 });
   return page.evaluate(() => {
     type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
     const rgb = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
@@ -66,7 +66,7 @@ async function open(page: Page, file: string, errors: string[]): Promise<Drawn> 
       }
       return n;
     };
-    const rep = (window as unknown as { shrinksimReport: { charts: { title: string; points: number; series: number; strokes: string[]; canvas: Canvas }[]; maps: { label: string; proc: string; pages: number; canvas: Canvas }[] } }).shrinksimReport;
+    const rep = (globalThis as unknown as { shrinksimReport: { charts: { title: string; points: number; series: number; strokes: string[]; canvas: Canvas }[]; maps: { label: string; proc: string; pages: number; canvas: Canvas }[] } }).shrinksimReport;
     return {
       charts: rep.charts.map((c) => ({ title: c.title, points: c.points, series: c.series, strokePixels: count(c.canvas, c.strokes) })),
       maps: rep.maps.map((m) => ({ label: m.label, proc: m.proc, pages: m.pages, active: count(m.canvas, ['#1f5fbf']), lru: count(m.canvas, ['#e8871e']), free: count(m.canvas, ['#dfe3e8']) })),
@@ -90,7 +90,9 @@ describe('HTML report in headless Chromium', () => {
       expect(errors).toEqual([]);
 
       const withTotals = doc.shrinkers.filter((_, i) => doc.series.some((s) => s.shrinkers[i]?.scanned !== undefined)).length;
-      const expected = 3 + (doc.binder.procs.length > 0 ? 1 : 0) + doc.shrinkers.length + withTotals;
+      const vmstatChart = doc.series[0]?.vmstat !== undefined ? 1 : 0;
+      expect(vmstatChart).toBe(1);
+      const expected = 3 + (doc.binder.procs.length > 0 ? 1 : 0) + vmstatChart + doc.shrinkers.length + withTotals;
       expect(drawn.charts).toHaveLength(expected);
       for (const c of drawn.charts) {
         expect(c.points, c.title).toBe(doc.series.length);

@@ -3,6 +3,7 @@ import { renderCsv, nsToSeconds } from '../../src/report/csv.js';
 import { bigintToJson, renderJson, resultDocument } from '../../src/report/json.js';
 import { renderSummary, shouldColor } from '../../src/report/summary.js';
 import { sampleResult } from './fixture.js';
+import { VmStat } from '../../src/mm/vmstat.js';
 
 describe('JSON', () => {
   it('bigint rule: safe integers as numbers, the rest as decimal strings', () => {
@@ -44,6 +45,20 @@ describe('JSON', () => {
       }),
     ) as { series: { shrinkers: unknown[] }[] };
     expect(withTotals.series[0]?.shrinkers[0]).toEqual({ count: 1, deferred: 0, scanned: 2 ** 60, scannedExact: '1152921504606846976', freed: 7 });
+  });
+
+  it('vmstat: an object in /proc/vmstat order before series, numbers by the data-frame rule, also per sample', () => {
+    const vm = new VmStat();
+    vm.count('pgscan_kswapd', 300);
+    vm.count('slabs_scanned', 2n ** 63n);
+    const r = sampleResult({ vmstat: vm.snapshot(), series: [{ ...sampleResult().series[0]!, vmstat: vm.snapshot() }] });
+    const doc = resultDocument(r) as { vmstat: Record<string, unknown>; series: { vmstat: unknown }[] };
+    expect(Object.keys(doc).slice(-2)).toEqual(['vmstat', 'series']);
+    expect(Object.keys(doc.vmstat).slice(0, 5)).toEqual(['allocstall_dma', 'allocstall_dma32', 'allocstall_normal', 'allocstall_movable', 'pgsteal_kswapd']);
+    expect(doc.vmstat.pgscan_kswapd).toBe(300);
+    expect(doc.vmstat.slabs_scanned).toBe(2 ** 63);
+    expect(doc.vmstat.slabs_scannedExact).toBe('9223372036854775808');
+    expect(doc.series[0]?.vmstat).toEqual(doc.vmstat);
   });
 
   it('omits an absent scenario file', () => {
@@ -108,5 +123,18 @@ describe('summary', () => {
     expect(shouldColor(true, { TERM: 'dumb' })).toBe(false);
     expect(shouldColor(false, { FORCE_COLOR: '1' })).toBe(true);
     expect(shouldColor(true, { FORCE_COLOR: '0' })).toBe(false);
+  });
+});
+
+describe('summary --vmstat', () => {
+  it('adds the counters as /proc/vmstat prints them, only when asked', () => {
+    const vm = new VmStat();
+    vm.count('allocstall_movable', 70);
+    vm.count('pageoutrun', 162);
+    const r = sampleResult({ vmstat: vm.snapshot() });
+    expect(renderSummary(r, { color: false })).not.toContain('vmstat');
+    const text = renderSummary(r, { color: false, vmstat: true });
+    expect(text).toContain('\nvmstat (cumulative, /proc/vmstat names)\n  allocstall_dma 0\n  allocstall_dma32 0\n  allocstall_normal 0\n  allocstall_movable 70\n');
+    expect(text).toContain('\n  pageoutrun 162\n  drop_pagecache 0\n  drop_slab 0\n\nTracepoints\n');
   });
 });

@@ -105,6 +105,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.html !== undefined) files.push([args.html, await htmlOf(result)]);
   for (const [file, text] of files) writeFileAtomic(file, text);
 
-  if (!args.quiet) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));
+  if (!args.quiet) {
+    const color = shouldColor(process.stdout.isTTY === true, process.env);
+    process.stdout.write(renderSummary(result, args.vmstat ? { color, vmstat: true } : { color }));
+  }
   return 0;
 }

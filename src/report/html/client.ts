@@ -89,6 +89,17 @@ export const REPORT_JS = String.raw`
     ], [col(function (s) { return s.binder.active; }), col(function (s) { return s.binder.lru; }), col(function (s) { return s.binder.free; })],
     [axis('pages (active, LRU)'), axis('pages (free)', 'free', 1)]);
   }
+  if (doc.series.length > 0 && doc.series[0].vmstat) {
+    var vm = function (k) { return col(function (s) { return s.vmstat ? s.vmstat[k] : null; }); };
+    chart(memEl, 'Reclaim counters (/proc/vmstat, cumulative)', [
+      line('pgscan_kswapd', PALETTE[0]),
+      line('pgsteal_kswapd', PALETTE[0], { dash: [5, 3] }),
+      line('pgscan_direct', PALETTE[3]),
+      line('pgsteal_direct', PALETTE[3], { dash: [5, 3] }),
+      line('slabs_scanned', PALETTE[4], { scale: 'objects' }),
+    ], [vm('pgscan_kswapd'), vm('pgsteal_kswapd'), vm('pgscan_direct'), vm('pgsteal_direct'), vm('slabs_scanned')],
+    [axis('pages'), axis('slab objects', 'objects', 1)]);
+  }
   var shEl = document.getElementById('charts-shrinkers');
   doc.shrinkers.forEach(function (sh, i) {
     var k = doc.shrinkers.slice(0, i).filter(function (o) { return o.name === sh.name; }).length + 1;

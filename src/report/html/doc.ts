@@ -89,6 +89,7 @@ export interface DocSample {
   readonly anon: number;
   readonly binder: DocPages;
   readonly shrinkers: readonly { readonly count: number; readonly deferred: number; readonly scanned?: number; readonly freed?: number }[];
+  readonly vmstat?: Readonly<Record<string, number>>;
 }
 
 export interface ResultDoc {
