@@ -126,6 +126,22 @@ describe('summary', () => {
   });
 });
 
+describe('CSV vmstat columns', () => {
+  it('appends the cumulative counters under the kernel names after the shrinker columns', () => {
+    const a = new VmStat();
+    const b = new VmStat();
+    b.count('pgscan_kswapd', 64);
+    b.count('slabs_scanned', 2n ** 63n);
+    const base = sampleResult();
+    const r = sampleResult({ series: [{ ...base.series[0]!, vmstat: a.snapshot() }, { ...base.series[1]!, vmstat: b.snapshot() }] });
+    const [head, row0, row1] = renderCsv(r).split('\n');
+    const plain = renderCsv(base).split('\n');
+    expect(head).toBe(`${plain[0]},allocstall_dma,allocstall_dma32,allocstall_normal,allocstall_movable,pgsteal_kswapd,pgsteal_direct,pgscan_kswapd,pgscan_direct,pgscan_anon,pgscan_file,pgsteal_anon,pgsteal_file,slabs_scanned,kswapd_low_wmark_hit_quickly,kswapd_high_wmark_hit_quickly,pageoutrun,drop_pagecache,drop_slab`);
+    expect(row0).toBe(`${plain[1]},0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0`);
+    expect(row1).toBe(`${plain[2]},0,0,0,0,0,0,64,0,0,0,0,0,9223372036854775808,0,0,0,0,0`);
+  });
+});
+
 describe('summary --vmstat', () => {
   it('adds the counters as /proc/vmstat prints them, only when asked', () => {
     const vm = new VmStat();
