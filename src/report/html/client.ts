@@ -111,8 +111,9 @@ export const REPORT_JS = String.raw`
     ], [pick('count'), pick('deferred')], [axis('objects (count)'), axis('deferred', 'deferred', 1)]);
     var hasTotals = doc.series.some(function (s) { var x = s.shrinkers[i]; return x && x.scanned != null; });
     if (hasTotals) {
-      chart(shEl, name + ': scanned and freed (cumulative)', [line('scanned', PALETTE[4]), line('freed', PALETTE[2])],
-        [pick('scanned'), pick('freed')], [axis('objects')]);
+      // freed ≤ scanned and often equal: scanned is drawn dashed on top so both stay visible.
+      chart(shEl, name + ': scanned and freed (cumulative)', [line('freed', PALETTE[2]), line('scanned', PALETTE[4], { dash: [6, 4] })],
+        [pick('freed'), pick('scanned')], [axis('objects')]);
     }
   });
   var COLORS = { a: '#1f5fbf', l: '#e8871e', '.': '#dfe3e8' };
