@@ -27,6 +27,10 @@ export interface RunArgs {
   readonly html?: string | undefined;
   /** `--vmstat`: the summary adds the /proc/vmstat counters. */
   readonly vmstat?: boolean;
+  /** `--csv-long FILE`: the time series as time_s,metric,label,value rows. */
+  readonly csvLong?: string | undefined;
+  /** `--sparklines` / `--no-sparklines`; undefined: only on a TTY. */
+  readonly sparklines?: boolean | undefined;
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
@@ -110,10 +114,13 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint')
     .option('--html <file>', 'write the self-contained HTML report (charts, page maps, tables)')
     .option('--vmstat', 'add the /proc/vmstat counters (pgscan_kswapd, slabs_scanned, ...) to the summary', false)
+    .option('--csv-long <file>', 'write the time series in long form: time_s,metric,label,value')
+    .option('--sparklines', 'sparklines of free memory and Binder LRU pages in the summary (default: on a TTY)')
+    .option('--no-sparklines', 'never draw sparklines')
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -123,6 +130,8 @@ export function parseCli(argv: readonly string[]): ParseResult {
         trace: o.trace,
         ...(o.html !== undefined ? { html: o.html } : {}),
         ...(o.vmstat ? { vmstat: true } : {}),
+        ...(o.csvLong !== undefined ? { csvLong: o.csvLong } : {}),
+        ...(o.sparklines !== undefined ? { sparklines: o.sparklines } : {}),
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,

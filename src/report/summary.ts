@@ -6,11 +6,14 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { shrinkerLabels, type RunResult } from './result.js';
 import { nsToSeconds } from './csv.js';
+import { sparkline } from './sparkline.js';
 
 export interface SummaryOptions {
   readonly color: boolean;
   /** Add the `/proc/vmstat` counters block (`run --vmstat`). */
   readonly vmstat?: boolean;
+  /** Add sparklines of free memory and Binder LRU pages (a TTY, or `run --sparklines`). */
+  readonly sparklines?: boolean;
 }
 
 /** Colour on a TTY unless NO_COLOR (any non-empty value) or TERM=dumb; FORCE_COLOR=0/1… overrides. */
@@ -127,6 +130,13 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
     out.push(
       `  direct reclaim stall ${d.comm}-${d.pid} (${d.owner}): ${d.allocations} allocations, ${d.directReclaims} reclaims, ${nsToSeconds(d.stallNs)} s total, worst ${nsToSeconds(d.maxStallNs)} s`,
     );
+  }
+
+  // Over the run, min..max at the right (a TTY, or --sparklines).
+  if (opts.sparklines && r.series.length > 1) {
+    const line = (label: string, v: readonly number[]) =>
+      `  ${label.padEnd(16)} ${c.cyan(sparkline(v))}  ${Math.min(...v)}..${Math.max(...v)}`;
+    out.push(line('free pages', r.series.map((s) => s.freePages)), line('Binder LRU pages', r.series.map((s) => s.binder.lru)));
   }
 
   const errors = r.steps.filter((s) => !s.ok);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunArgs } from '../parse.js';
 import { renderCsv } from '../../report/csv.js';
+import { renderCsvLong } from '../../report/csvLong.js';
 import { renderJson, toJsonValue } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
@@ -103,11 +104,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
   if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
   if (args.html !== undefined) files.push([args.html, await htmlOf(result)]);
+  if (args.csvLong !== undefined) files.push([args.csvLong, renderCsvLong(result)]);
   for (const [file, text] of files) writeFileAtomic(file, text);
 
   if (!args.quiet) {
     const color = shouldColor(process.stdout.isTTY === true, process.env);
-    process.stdout.write(renderSummary(result, args.vmstat ? { color, vmstat: true } : { color }));
+    const sparklines = args.sparklines ?? (process.stdout.isTTY === true && process.env.TERM !== 'dumb');
+    process.stdout.write(renderSummary(result, { color, ...(args.vmstat ? { vmstat: true } : {}), ...(sparklines ? { sparklines: true } : {}) }));
   }
   return 0;
 }
