@@ -262,6 +262,10 @@ export {
 export { renderSummary, shouldColor, type SummaryOptions } from './report/summary.js';
 export { renderJson, resultDocument } from './report/json.js';
 export { renderCsv } from './report/csv.js';
+export { renderHtml } from './report/html.js';
+export { loadReportAssets, type ReportAssets } from './report/html/assets.js';
+export { asResultDoc, type ResultDoc } from './report/html/doc.js';
+export { VmStat, VMSTAT_ITEMS, type VmStatItem, type VmStatCounters } from './mm/vmstat.js';
 export {
   BASELINE_KIND,
   baselineOf,

@@ -23,6 +23,14 @@ export interface RunArgs {
   readonly json: string | undefined;
   readonly csv: string | undefined;
   readonly trace: string | undefined;
+  /** `--html FILE`: the self-contained HTML report. */
+  readonly html?: string | undefined;
+  /** `--vmstat`: the summary adds the /proc/vmstat counters. */
+  readonly vmstat?: boolean;
+  /** `--csv-long FILE`: the time series as time_s,metric,label,value rows. */
+  readonly csvLong?: string | undefined;
+  /** `--sparklines` / `--no-sparklines`; undefined: only on a TTY. */
+  readonly sparklines?: boolean | undefined;
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
@@ -37,11 +45,18 @@ export interface CheckArgs {
   readonly seed: number | undefined;
 }
 
+export interface ReportArgs {
+  readonly command: 'report';
+  /** A `run --json` result file. */
+  readonly result: string;
+  readonly out: string;
+}
+
 export interface SchemaArgs {
   readonly command: 'schema';
 }
 
-export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs;
+export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | ReportArgs;
 
 export type ParseResult =
   | { readonly ok: true; readonly cmd: CliCommand }
@@ -97,10 +112,15 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--json <file>', 'write the versioned JSON result')
     .option('--csv <file>', 'write the time series as CSV')
     .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint')
+    .option('--html <file>', 'write the self-contained HTML report (charts, page maps, tables)')
+    .option('--vmstat', 'add the /proc/vmstat counters (pgscan_kswapd, slabs_scanned, ...) to the summary', false)
+    .option('--csv-long <file>', 'write the time series in long form: time_s,metric,label,value')
+    .option('--sparklines', 'sparklines of free memory and Binder LRU pages in the summary (default: on a TTY)')
+    .option('--no-sparklines', 'never draw sparklines')
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -108,6 +128,10 @@ export function parseCli(argv: readonly string[]): ParseResult {
         json: o.json,
         csv: o.csv,
         trace: o.trace,
+        ...(o.html !== undefined ? { html: o.html } : {}),
+        ...(o.vmstat ? { vmstat: true } : {}),
+        ...(o.csvLong !== undefined ? { csvLong: o.csvLong } : {}),
+        ...(o.sparklines !== undefined ? { sparklines: o.sparklines } : {}),
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,
@@ -124,6 +148,15 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--seed <n>', 'override the scenario seed', seedOf)
     .action((scenario: string, o: { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
       result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed };
+    });
+
+  program
+    .command('report')
+    .description('render a run --json result as one self-contained HTML file (opens offline)')
+    .argument('<result>', 'result JSON written by `shrinksim run --json`')
+    .requiredOption('-o, --out <file>', 'HTML file to write')
+    .action((file: string, o: { out: string }) => {
+      result = { command: 'report', result: file, out: o.out };
     });
 
   program

@@ -9,7 +9,8 @@
  * to a count (bigint rule of json.ts). Only counts are pinned, not snapshots or time series.
  *
  * Tolerance: a metric moved when |now − base| > tolerance × max(|base|, 1). 0 means exact.
- * A metric only in one side counts as 0 on the other.
+ * A metric only in one side counts as 0 on the other, except `vmstat.<counter>` (the
+ * /proc/vmstat counters): a baseline without any pins none of them.
  */
 import { UserError } from '../util/errors.js';
 import { bigintToJson } from './json.js';
@@ -69,6 +70,7 @@ export function metricsOf(r: RunResult): Map<string, bigint> {
   for (const [k, n] of Object.entries(r.skips)) put(`skips.${k}`, n);
   for (const [k, n] of Object.entries(r.events)) put(`events.${k}`, n);
   put('steps.errors', r.steps.filter((s) => !s.ok).length);
+  for (const [k, n] of Object.entries(r.vmstat ?? {})) put(`vmstat.${k}`, n);
   return new Map([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -165,6 +167,10 @@ export function beyond(base: bigint, now: bigint, tolerance: number): boolean {
 
 export function compareWithBaseline(b: Baseline, r: RunResult, tolerance: number): Comparison {
   const now = metricsOf(r);
+  // vmstat counters are pinned only by baselines that have them (written since they exist).
+  if (![...b.metrics.keys()].some((k) => k.startsWith('vmstat.'))) {
+    for (const k of [...now.keys()]) if (k.startsWith('vmstat.')) now.delete(k);
+  }
   const keys = [...new Set([...b.metrics.keys(), ...now.keys()])].sort();
   const moved: Moved[] = [];
   for (const k of keys) {

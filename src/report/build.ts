@@ -4,6 +4,7 @@
  * rows by path, priority (descending), gfp text; stalls by comm, pid, owner; skip reasons and
  * event names alphabetically.
  */
+import type { VmStatCounters } from '../mm/vmstat.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { SimTimeNs } from '../util/simTime.js';
 import { VERSION } from '../version.js';
@@ -53,6 +54,8 @@ export interface MachineEnd {
   readonly binderEvents: Readonly<Record<string, number>>;
   /** Skips the machine's parts counted themselves (Binder isolate, cache callbacks). */
   readonly skips: readonly (readonly [string, number])[];
+  /** The `/proc/vmstat` counters at the end. */
+  readonly vmstat: VmStatCounters;
 }
 
 /** What the statistics recorder collected. */
@@ -171,6 +174,7 @@ export function buildResult(input: BuildInput): RunResult {
     steps: [...input.steps],
     snapshots: [...input.snapshots],
     events: sortKeys(events),
+    vmstat: mc.vmstat,
     series: [...input.series],
   };
   return input.traceText !== undefined ? { ...result, traceText: input.traceText } : result;

@@ -3,9 +3,12 @@
  *
  * Columns: `time_s` (exact decimal seconds of simulated time), `free_pages`, `page_cache`,
  * `anon`, `binder_active`, `binder_lru`, `binder_free`, then for each shrinker in
- * registration order `<name>.count` and `<name>.deferred`. RFC 4180 quoting where a name
- * needs it; `\n` line ends; bigints in full.
+ * registration order `<name>.count` and `<name>.deferred`, then (when the run counts them)
+ * the cumulative `/proc/vmstat` counters under the kernel's names (`allocstall_dma` …
+ * `drop_slab`, in /proc/vmstat order). RFC 4180 quoting where a name needs it; `\n` line
+ * ends; bigints in full.
  */
+import { VMSTAT_ITEMS } from '../mm/vmstat.js';
 import type { RunResult } from './result.js';
 
 /** Nanoseconds as exact decimal seconds: 1500000 → `0.0015`, 2e9 → `2`. */
@@ -28,6 +31,8 @@ export function renderCsv(r: RunResult): string {
     'binder_free',
     ...r.shrinkers.flatMap((s) => [`${s.name}.count`, `${s.name}.deferred`]),
   ];
+  const vmstat = r.series.some((s) => s.vmstat !== undefined);
+  if (vmstat) header.push(...VMSTAT_ITEMS);
   const lines = [header.map(cell).join(',')];
   for (const s of r.series) {
     const row = [
@@ -43,6 +48,7 @@ export function renderCsv(r: RunResult): string {
         return [String(v?.count ?? ''), String(v?.deferred ?? '')];
       }),
     ];
+    if (vmstat) for (const k of VMSTAT_ITEMS) row.push(String(s.vmstat?.[k] ?? ''));
     lines.push(row.join(','));
   }
   return `${lines.join('\n')}\n`;

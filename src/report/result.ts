@@ -3,12 +3,13 @@
  * renderers (summary, JSON, CSV, baseline) read it. The renderers are pure functions of this
  * record.
  *
- * The JSON file is this record minus `series` and `traceText` (which go to `--csv` and
- * `--trace`), with bigints written by the rule in json.ts: a JSON number when it is a safe
- * integer, else a decimal string. Its layout is an ABI: fields are only ever added; a rename
- * or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
+ * The JSON file is this record minus `traceText` (which goes to `--trace`), with bigints
+ * written by the rules in json.ts: a JSON number when it is a safe integer, else a decimal
+ * string; in `series` always a number plus an exact string companion when unsafe. Its layout
+ * is an ABI: fields are only ever added; a rename or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
  */
 import type { KernelProfile } from '../mm/shrinker/types.js';
+import type { VmStatCounters } from '../mm/vmstat.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
 import type { RunLimits } from '../util/limits.js';
 import type { Recorder } from '../sim/recorder.js';
@@ -187,7 +188,20 @@ export interface Sample {
   readonly anon: number;
   /** Σ over Binder processes. */
   readonly binder: BinderPageCounts;
-  readonly shrinkers: readonly { readonly count: bigint; readonly deferred: bigint }[];
+  readonly shrinkers: readonly SampleShrinker[];
+  /** The `/proc/vmstat` counters at the sample time (cumulative), when the run counts them. */
+  readonly vmstat?: VmStatCounters;
+}
+
+/** One shrinker in one sample. */
+export interface SampleShrinker {
+  readonly count: bigint;
+  /** Σ of its nr_deferred slots. */
+  readonly deferred: bigint;
+  /** Cumulative Σ nr_scanned so far (ShrinkerStats.scanned at the sample time), when sampled. */
+  readonly scanned?: bigint;
+  /** Cumulative objects freed so far, when sampled. */
+  readonly freed?: bigint;
 }
 
 export interface RunResult {
@@ -209,7 +223,9 @@ export interface RunResult {
   readonly snapshots: readonly Snapshot[];
   /** Tracepoint name → number of events; keys sorted. Counted even without `collectTrace`. */
   readonly events: Readonly<Record<string, number>>;
-  /** Not in the JSON: the time series for `--csv`. */
+  /** `/proc/vmstat` event counters under the kernel's names (src/mm/vmstat.ts), at the end. */
+  readonly vmstat?: VmStatCounters;
+  /** The time series (`--csv`, and the last field of `--json`). */
   readonly series: readonly Sample[];
   /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */
   readonly traceText?: string;

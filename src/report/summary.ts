@@ -6,9 +6,14 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { shrinkerLabels, type RunResult } from './result.js';
 import { nsToSeconds } from './csv.js';
+import { sparkline } from './sparkline.js';
 
 export interface SummaryOptions {
   readonly color: boolean;
+  /** Add the `/proc/vmstat` counters block (`run --vmstat`). */
+  readonly vmstat?: boolean;
+  /** Add sparklines of free memory and Binder LRU pages (a TTY, or `run --sparklines`). */
+  readonly sparklines?: boolean;
 }
 
 /** Colour on a TTY unless NO_COLOR (any non-empty value) or TERM=dumb; FORCE_COLOR=0/1… overrides. */
@@ -127,12 +132,25 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
     );
   }
 
+  // Over the run, min..max at the right (a TTY, or --sparklines).
+  if (opts.sparklines && r.series.length > 1) {
+    const line = (label: string, v: readonly number[]) =>
+      `  ${label.padEnd(16)} ${c.cyan(sparkline(v))}  ${Math.min(...v)}..${Math.max(...v)}`;
+    out.push(line('free pages', r.series.map((s) => s.freePages)), line('Binder LRU pages', r.series.map((s) => s.binder.lru)));
+  }
+
   const errors = r.steps.filter((s) => !s.ok);
   h(`Script: ${r.steps.length} steps, ${errors.length} with errors`);
   for (const s of errors) {
     if (!s.ok) out.push(`  ${c.red(`#${s.index} ${s.kind}`)} at ${nsToSeconds(s.timeNs)} s: ${s.error}: ${s.message}`);
   }
   if (r.snapshots.length > 0) out.push(`  snapshots: ${r.snapshots.map((s) => s.label).join(', ')}`);
+
+  if (opts.vmstat && r.vmstat) {
+    // As /proc/vmstat prints them (`name value`), so a kernel's delta reads side by side.
+    h('vmstat (cumulative, /proc/vmstat names)');
+    for (const [k, v] of Object.entries(r.vmstat)) out.push(`  ${k} ${v}`);
+  }
 
   const events = Object.entries(r.events).sort(([a], [b]) => (a < b ? -1 : 1));
   h('Tracepoints');

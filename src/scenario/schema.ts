@@ -349,9 +349,14 @@ export type RawTask = z.output<typeof TaskSchema>;
 export type RawCount = z.output<typeof CountSchema>;
 
 /** The JSON Schema of scenario files (input side: units as written), for editors. */
+/** `$id` of the scenario JSON Schema (`shrinksim schema`, shipped as dist/scenario.schema.json). */
+export const SCENARIO_SCHEMA_ID = 'urn:shrinksim:scenario';
+
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
   return {
+    $schema: schema.$schema,
+    $id: SCENARIO_SCHEMA_ID,
     ...schema,
     title: 'shrinksim scenario',
     description: 'A shrinksim scenario: memory, shrinkers, Binder processes, workload generators and a script.',

@@ -13,6 +13,7 @@
  * returns to the free pool the pages the shrinkers freed (slab pages of the synthetic caches,
  * Binder pages), crediting them as reclaim_state.
  */
+import { VmStat } from '../mm/vmstat.js';
 import { GFP_KERNEL, type GfpMask } from '../mm/gfp.js';
 import type { Memcg, MemcgTree } from '../mm/memcg.js';
 import { allocPages, type AllocEnv } from '../mm/reclaim/allocator.js';
@@ -59,6 +60,8 @@ export class Machine implements KswapdHost {
   readonly binder: MachineBinder;
   readonly kswapds: KswapdTask[];
   readonly deps: ReclaimDeps;
+  /** `/proc/vmstat` event counters, counted by the reclaim engine where the kernel counts them. */
+  readonly vmstat = new VmStat();
   private readonly allocEnv: AllocEnv;
   private readonly bySerial = new Map<number, number>();
   private readonly cost: ReclaimCost;
@@ -156,6 +159,7 @@ export class Machine implements KswapdHost {
         if (o.result.kind !== 'skipped') {
           m.scanObjectsCalls += Number(o.result.stats.calls);
           m.objectsScanned += Number(o.result.stats.scanned);
+          this.vmstat.count('slabs_scanned', o.result.stats.scanned);
         }
         const entry = this.bySerial.get(o.shrinker.serial);
         if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
@@ -198,6 +202,8 @@ export class Machine implements KswapdHost {
       mglru: this.resolved.memory.mglru,
       shrinkSlab: (c) => this.shrinkSlab(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
       memcgWalk: (target) => this.memcgs.iter((target as Memcg | null) ?? this.memcgs.root),
+      vmstat: this.vmstat,
+      now: () => this.now,
       observer: {
         onShrinkNode: () => {
           this.meter.shrinkNodes++;
@@ -355,6 +361,7 @@ export class Machine implements KswapdHost {
       })),
       binderEvents: this.binder.system.events,
       skips,
+      vmstat: this.vmstat.snapshot(),
     };
   }
 

@@ -68,5 +68,6 @@ export function takeSample(m: Machine): Sample {
     anon,
     binder: b,
     shrinkers: m.shrinkers.map((e, i) => ({ count: m.countOf(i), deferred: m.registry.totalDeferred(e.view) })),
+    vmstat: m.vmstat.snapshot(),
   };
 }

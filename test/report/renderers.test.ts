@@ -3,6 +3,7 @@ import { renderCsv, nsToSeconds } from '../../src/report/csv.js';
 import { bigintToJson, renderJson, resultDocument } from '../../src/report/json.js';
 import { renderSummary, shouldColor } from '../../src/report/summary.js';
 import { sampleResult } from './fixture.js';
+import { VmStat } from '../../src/mm/vmstat.js';
 
 describe('JSON', () => {
   it('bigint rule: safe integers as numbers, the rest as decimal strings', () => {
@@ -13,10 +14,10 @@ describe('JSON', () => {
     expect(bigintToJson(-2n)).toBe(-2);
   });
 
-  it('has the documented top-level fields in order, no series or trace, sorted maps', () => {
+  it('has the documented top-level fields in order, series last, no trace, sorted maps', () => {
     const doc = resultDocument(sampleResult());
     expect(Object.keys(doc)).toEqual([
-      'schemaVersion', 'tool', 'scenario', 'seed', 'kernel', 'simulatedNs', 'shrinkers', 'binder', 'memory', 'reclaim', 'skips', 'steps', 'snapshots', 'events',
+      'schemaVersion', 'tool', 'scenario', 'seed', 'kernel', 'simulatedNs', 'shrinkers', 'binder', 'memory', 'reclaim', 'skips', 'steps', 'snapshots', 'events', 'series',
     ]);
     expect(Object.keys(doc.events as object)).toEqual(['binder_alloc_lru_start', 'mm_shrink_slab_end', 'mm_shrink_slab_start']);
     expect(Object.keys(doc.skips as object)).toEqual(['alloc_lock', 'mmap_lock']);
@@ -25,6 +26,39 @@ describe('JSON', () => {
     expect(text).toContain('"freed": 4000');
     expect(text).not.toContain('not in json');
     expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('series: counts are always numbers; an unsafe one gets an exact string companion', () => {
+    const doc = resultDocument(sampleResult()) as { series: Record<string, unknown>[] };
+    expect(doc.series[0]).toEqual({
+      timeNs: 0, freePages: 3000, pageCache: 50000, anon: 60000, binder: { active: 0, lru: 0, free: 32 },
+      shrinkers: [{ count: 100, deferred: 0 }, { count: 0, deferred: 0 }],
+    });
+    // 2^63 − 1 is not a double: the number is the nearest one (2^63), the string is exact.
+    expect(doc.series[1]?.shrinkers).toEqual([
+      { count: 90, deferred: 9223372036854775808, deferredExact: '9223372036854775807' },
+      { count: 2, deferred: 44 },
+    ]);
+    const withTotals = resultDocument(
+      sampleResult({
+        series: [{ timeNs: 5, freePages: 1, pageCache: 2, anon: 3, binder: { active: 0, lru: 0, free: 0 }, shrinkers: [{ count: 1n, deferred: 0n, scanned: 2n ** 60n, freed: 7n }] }],
+      }),
+    ) as { series: { shrinkers: unknown[] }[] };
+    expect(withTotals.series[0]?.shrinkers[0]).toEqual({ count: 1, deferred: 0, scanned: 2 ** 60, scannedExact: '1152921504606846976', freed: 7 });
+  });
+
+  it('vmstat: an object in /proc/vmstat order before series, numbers by the data-frame rule, also per sample', () => {
+    const vm = new VmStat();
+    vm.count('pgscan_kswapd', 300);
+    vm.count('slabs_scanned', 2n ** 63n);
+    const r = sampleResult({ vmstat: vm.snapshot(), series: [{ ...sampleResult().series[0]!, vmstat: vm.snapshot() }] });
+    const doc = resultDocument(r) as { vmstat: Record<string, unknown>; series: { vmstat: unknown }[] };
+    expect(Object.keys(doc).slice(-2)).toEqual(['vmstat', 'series']);
+    expect(Object.keys(doc.vmstat).slice(0, 5)).toEqual(['allocstall_dma', 'allocstall_dma32', 'allocstall_normal', 'allocstall_movable', 'pgsteal_kswapd']);
+    expect(doc.vmstat.pgscan_kswapd).toBe(300);
+    expect(doc.vmstat.slabs_scanned).toBe(2 ** 63);
+    expect(doc.vmstat.slabs_scannedExact).toBe('9223372036854775808');
+    expect(doc.series[0]?.vmstat).toEqual(doc.vmstat);
   });
 
   it('omits an absent scenario file', () => {
@@ -89,5 +123,34 @@ describe('summary', () => {
     expect(shouldColor(true, { TERM: 'dumb' })).toBe(false);
     expect(shouldColor(false, { FORCE_COLOR: '1' })).toBe(true);
     expect(shouldColor(true, { FORCE_COLOR: '0' })).toBe(false);
+  });
+});
+
+describe('CSV vmstat columns', () => {
+  it('appends the cumulative counters under the kernel names after the shrinker columns', () => {
+    const a = new VmStat();
+    const b = new VmStat();
+    b.count('pgscan_kswapd', 64);
+    b.count('slabs_scanned', 2n ** 63n);
+    const base = sampleResult();
+    const r = sampleResult({ series: [{ ...base.series[0]!, vmstat: a.snapshot() }, { ...base.series[1]!, vmstat: b.snapshot() }] });
+    const [head, row0, row1] = renderCsv(r).split('\n');
+    const plain = renderCsv(base).split('\n');
+    expect(head).toBe(`${plain[0]},allocstall_dma,allocstall_dma32,allocstall_normal,allocstall_movable,pgsteal_kswapd,pgsteal_direct,pgscan_kswapd,pgscan_direct,pgscan_anon,pgscan_file,pgsteal_anon,pgsteal_file,slabs_scanned,kswapd_low_wmark_hit_quickly,kswapd_high_wmark_hit_quickly,pageoutrun,drop_pagecache,drop_slab`);
+    expect(row0).toBe(`${plain[1]},0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0`);
+    expect(row1).toBe(`${plain[2]},0,0,0,0,0,0,64,0,0,0,0,0,9223372036854775808,0,0,0,0,0`);
+  });
+});
+
+describe('summary --vmstat', () => {
+  it('adds the counters as /proc/vmstat prints them, only when asked', () => {
+    const vm = new VmStat();
+    vm.count('allocstall_movable', 70);
+    vm.count('pageoutrun', 162);
+    const r = sampleResult({ vmstat: vm.snapshot() });
+    expect(renderSummary(r, { color: false })).not.toContain('vmstat');
+    const text = renderSummary(r, { color: false, vmstat: true });
+    expect(text).toContain('\nvmstat (cumulative, /proc/vmstat names)\n  allocstall_dma 0\n  allocstall_dma32 0\n  allocstall_normal 0\n  allocstall_movable 70\n');
+    expect(text).toContain('\n  pageoutrun 162\n  drop_pagecache 0\n  drop_slab 0\n\nTracepoints\n');
   });
 });

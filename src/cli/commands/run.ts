@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunArgs } from '../parse.js';
 import { renderCsv } from '../../report/csv.js';
+import { renderCsvLong } from '../../report/csvLong.js';
 import { renderJson, toJsonValue } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
@@ -82,6 +83,12 @@ export function stampTrace(text: string, r: Pick<RunResult, 'scenario' | 'seed' 
   return nl > 0 ? text.slice(0, nl) + stamp + text.slice(nl) : stamp + text;
 }
 
+/** The HTML report of a result, rendered from its JSON document (as `shrinksim report` does). */
+async function htmlOf(result: RunResult): Promise<string> {
+  const { reportHtmlOfResult } = await import('./report.js');
+  return reportHtmlOfResult(result);
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const { resolved, label } = loadForRun(args.scenario, args.seed);
   if (args.printResolved) {
@@ -96,8 +103,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.json !== undefined) files.push([args.json, renderJson(result)]);
   if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
   if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
+  if (args.html !== undefined) files.push([args.html, await htmlOf(result)]);
+  if (args.csvLong !== undefined) files.push([args.csvLong, renderCsvLong(result)]);
   for (const [file, text] of files) writeFileAtomic(file, text);
 
-  if (!args.quiet) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));
+  if (!args.quiet) {
+    const color = shouldColor(process.stdout.isTTY === true, process.env);
+    const sparklines = args.sparklines ?? (process.stdout.isTTY === true && process.env.TERM !== 'dumb');
+    process.stdout.write(renderSummary(result, { color, ...(args.vmstat ? { vmstat: true } : {}), ...(sparklines ? { sparklines: true } : {}) }));
+  }
   return 0;
 }

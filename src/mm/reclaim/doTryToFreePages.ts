@@ -9,12 +9,15 @@
  *         the real p4 trace shows two 6 → 0 sweeps.
  */
 import type { MemoryModel } from './nodeMemory.js';
-import type { ReclaimDeps, ScanControl } from './scanControl.js';
+import { isCgroupReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { allocstallItem } from '../vmstat.js';
 import { shrinkNode } from './shrinkNode.js';
 
 export function doTryToFreePages(mem: MemoryModel, sc: ScanControl, deps: ReclaimDeps): number {
   const initialPriority = sc.priority;
   for (;;) {
+    // `retry:` is above the count, so the full-walk retry is a second allocstall.
+    if (!isCgroupReclaim(sc)) deps.vmstat?.count(allocstallItem(sc.gfpMask));
     do {
       sc.nrScanned = 0;
       shrinkZones(mem, sc, deps);

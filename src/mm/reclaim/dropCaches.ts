@@ -37,6 +37,7 @@ export function dropCaches(
       // drop_pagecache_sb: invalidate_mapping_pages skips mapped (and dirty) pages.
       pageCacheDropped += node.release('file', node.file - node.fileMapped);
     }
+    deps.vmstat?.count('drop_pagecache');
   }
   const slabRounds: bigint[] = [];
   let slabPagesFreed = 0;
@@ -55,6 +56,7 @@ export function dropCaches(
       }
       slabRounds.push(freed);
     } while (freed >> shift++ > 1n);
+    deps.vmstat?.count('drop_slab');
   }
   return { pageCacheDropped, slabRounds, slabPagesFreed };
 }

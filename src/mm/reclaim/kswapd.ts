@@ -22,6 +22,7 @@ import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { newScanControl, type ReclaimDeps, type ScanControl, type TaskRef } from './scanControl.js';
 import { shrinkNode } from './shrinkNode.js';
+import { KSWAPD_NAP_NS } from '../vmstat.js';
 
 export interface KswapdRun {
   readonly nrReclaimed: number;
@@ -53,6 +54,7 @@ export class BalancePgdat {
   readonly priorities: number[] = [];
   balanced = false;
   done = false;
+  private started = false;
 
   constructor(
     readonly node: NodeMemory,
@@ -73,6 +75,10 @@ export class BalancePgdat {
   /** One loop iteration; returns true while the loop goes on (another step is due). */
   step(mem: MemoryModel, deps: ReclaimDeps): boolean {
     if (this.done) return false;
+    if (!this.started) {
+      this.started = true;
+      deps.vmstat?.count('pageoutrun');
+    }
     const sc = this.sc;
     const node = this.node;
     if (node.balanced()) {
@@ -134,11 +140,16 @@ export class Kswapd {
     if (this.node.free - pendingPages > this.node.wmark.high) return false;
     this.pending = true;
     this.wakeups++;
+    this.freshWake = true;
     return true;
   }
 
   /** The balance_pgdat in progress (null while asleep). */
   private current: BalancePgdat | null = null;
+  /** Woken, and the wake's first step has not run yet. */
+  private freshWake = false;
+  /** Virtual time of the step that last decided to sleep (kswapd_try_to_sleep's nap starts). */
+  private sleptAtNs: number | null = null;
   private wakeReclaimed = 0;
   private wakePriorities: number[] = [];
 
@@ -155,6 +166,13 @@ export class Kswapd {
    */
   step(mem: MemoryModel, deps: ReclaimDeps): 'continue' | 'sleep' {
     if (!this.current) {
+      // kswapd_try_to_sleep: woken during the HZ/10 nap (measured from the step that
+      // decided to sleep; the model prices that step's work after it).
+      const now = deps.now?.();
+      if (this.freshWake && now !== undefined && this.sleptAtNs !== null && now - this.sleptAtNs < KSWAPD_NAP_NS) {
+        deps.vmstat?.count('kswapd_low_wmark_hit_quickly');
+      }
+      this.freshWake = false;
       this.runs++;
       deps.observer?.onBegin?.('kswapd', this.task, GFP_KERNEL, this.node.nid);
       this.current = new BalancePgdat(this.node, this.task);
@@ -170,8 +188,11 @@ export class Kswapd {
     // Model guard, not a kernel rule: credited pages that never reached the free pool (a
     // fake shrink_slab in a test) could otherwise repeat forever.
     if (!r.balanced && this.failures < MAX_RECLAIM_RETRIES && this.wakePriorities.length < KSWAPD_MAX_PASSES_PER_WAKE) {
+      // prepare_kswapd_sleep said no (neither balanced nor hopeless): no nap, balance_pgdat again.
+      deps.vmstat?.count('kswapd_high_wmark_hit_quickly');
       return 'continue';
     }
+    this.sleptAtNs = deps.now?.() ?? null;
     this.lastWake = { nrReclaimed: this.wakeReclaimed, priorities: this.wakePriorities, balanced: r.balanced };
     deps.observer?.onEnd?.('kswapd', this.task, this.wakeReclaimed, this.node.nid);
     this.wakeReclaimed = 0;

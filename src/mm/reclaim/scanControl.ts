@@ -9,6 +9,7 @@
  */
 import type { GfpMask } from '../gfp.js';
 import type { KernelProfile, MemcgRef } from '../shrinker/types.js';
+import type { VmStat } from '../vmstat.js';
 
 /** Who reclaims. `node` is node_reclaim (zone_reclaim_mode). */
 export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'node' | 'drop_caches';
@@ -73,6 +74,10 @@ export interface ReclaimDeps {
    */
   memcgWalk(target: MemcgRef | null): readonly (MemcgRef | null)[];
   readonly observer?: ReclaimObserver;
+  /** `/proc/vmstat` counters, counted where the kernel counts them (src/mm/vmstat.ts). */
+  readonly vmstat?: VmStat;
+  /** The virtual clock in ns (kswapd's HZ/10 nap in kswapd_try_to_sleep needs it). */
+  now?(): number;
 }
 
 /** `struct scan_control`, the fields this model uses. */
@@ -94,6 +99,12 @@ export interface ScanControl {
   /** `current->reclaim_state->reclaimed`: pages freed by shrinkers, not yet flushed. */
   reclaimState: number;
 }
+
+/**
+ * `cgroup_reclaim(sc)`: reclaim targeted at a memcg. memory.reclaim always targets one (the
+ * model passes null for it when memcg is off, so `proactive` decides too).
+ */
+export const isCgroupReclaim = (sc: ScanControl): boolean => sc.targetMemcg !== null || sc.proactive;
 
 /** `root_reclaim(sc)`: global reclaim or reclaim targeted at the root cgroup. */
 export const isRootReclaim = (sc: ScanControl): boolean => sc.targetMemcg === null || sc.targetMemcg.isRoot;

@@ -20,7 +20,8 @@ import { MIN_LRU_BATCH } from './constants.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { mglruInitialPriority } from './mglru.js';
 import { inactiveReclaimable, shrinkLruvec } from './shrinkLruvec.js';
-import { isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { isCgroupReclaim, isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { countLruPass } from '../vmstat.js';
 
 export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): void {
   const root = isRootReclaim(sc);
@@ -42,6 +43,15 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
     if (i === 0 && root) {
       const lru = shrinkLruvec(mem, node, sc, mglruRoot ? 'mglru' : 'classic');
       deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
+      // shrink_inactive_list / evict_folios count the pass's pgscan_* and pgsteal_*.
+      if (deps.vmstat) {
+        countLruPass(
+          deps.vmstat,
+          { kswapd: sc.path === 'kswapd', cgroup: isCgroupReclaim(sc) },
+          { file: lru.scannedFile, anon: lru.scannedAnon },
+          { file: lru.reclaimedFile, anon: lru.reclaimedAnon },
+        );
+      }
     }
     const out = deps.shrinkSlab({
       path: sc.path,
