@@ -30,6 +30,7 @@ import { UserError } from '../util/errors.js';
 import type { BlockingLock } from './env.js';
 import type { SkipReason } from './lockOrder.js';
 import { BinderFreelist, type LruListHandle, type LruStatus } from './lru.js';
+import { CBinderAlloc } from './cAlloc.js';
 import { BinderProc, lruStatusOf, type BinderDriver, type ProcSpec } from './proc.js';
 import {
   BinderShrinker,
@@ -138,6 +139,8 @@ export class BinderSystem {
           this.waits[lock] += ns;
         },
       });
+      // binder_alloc.c of the registry's kernel profile (6.1 walks page ranges its own way).
+      if (proc.alloc instanceof CBinderAlloc) proc.alloc.kernel = this.registry.profile;
       const idx = this.procs.length;
       this.procs.push(proc);
       this.byName.set(spec.name, proc);
