@@ -15,6 +15,8 @@ async function dispatch(cmd: CliCommand): Promise<number> {
       return (await import('./commands/check.js')).checkCommand(cmd);
     case 'schema':
       return (await import('./commands/schema.js')).schemaCommand(cmd);
+    case 'replay':
+      return (await import('./commands/replay.js')).replayCommand(cmd);
   }
 }
 

@@ -23,6 +23,8 @@ import type { BinderTraceRecord } from '../binder/trace.js';
 import { MemcgTree } from '../mm/memcg.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
+import { PAGE_EVENT_KIND } from './compare.js';
+import { numField } from './events.js';
 import type { CutResult, TraceOp } from './operations.js';
 
 /** A replayed Binder process: one incarnation of a pid. */
@@ -56,6 +58,8 @@ export interface InferenceStats {
   /** Operations skipped as incomplete (lost events, file edges). */
   readonly incomplete: number;
   readonly shrinkCalls: number;
+  /** Processes found to have exited (their LRU pages left without a tracepoint). */
+  readonly exited: number;
 }
 
 export interface Plan {
@@ -99,13 +103,51 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
   const note = (s: string): void => {
     if (notes.length < MAX_NOTES) notes.push(s);
   };
-  const st = { allocs: 0, frees: 0, inferred: 0, ambiguous: 0, unmatched: 0, strayContinuations: 0, procGuessed: 0, incomplete: 0, shrinkCalls: 0 };
+  const st = { exited: 0, allocs: 0, frees: 0, inferred: 0, ambiguous: 0, unmatched: 0, strayContinuations: 0, procGuessed: 0, incomplete: 0, shrinkCalls: 0 };
   /** Per task, continuation segments still expected from the last inferred free. */
   const expect = new Map<number, { step: PlanStep & { kind: 'free' }; left: number }>();
   const seenInc = new Map<number, number>();
   let seq = 0;
 
-  for (const op of cut.ops) {
+  // The trace's own LRU length per process (adds − reuses − unmaps), to see exits: a process
+  // that exits takes its pages off the LRU without a tracepoint.
+  const lru = new Map<string, number>(procs.map((p) => [p.name, 0]));
+  const lastUse = new Map<string, number>();
+  cut.ops.forEach((op, i) => {
+    for (const e of op.events) {
+      const pid = numField(e.body, 'proc');
+      if (pid !== undefined && PAGE_EVENT_KIND[e.event]) lastUse.set(nameOf(pid, op.proc === pid ? op.incarnation : 0) ?? '', i);
+    }
+    if (op.proc !== undefined) lastUse.set(nameOf(op.proc, op.incarnation) ?? '', i);
+  });
+  const countLru = (op: TraceOp): void => {
+    for (const e of op.events) {
+      const kind = PAGE_EVENT_KIND[e.event];
+      if (!kind || kind === 'install') continue;
+      const pid = numField(e.body, 'proc');
+      const name = pid === undefined ? undefined : nameOf(pid, op.proc === pid ? op.incarnation : (seenInc.get(pid) ?? 0));
+      if (name === undefined) continue;
+      lru.set(name, (lru.get(name) ?? 0) + (kind === 'lru-add' ? 1 : -1));
+    }
+  };
+  /**
+   * At a shrinker call, `cache items` below the trace's own LRU length: processes have
+   * exited. Those with pages listed and no later event, if their pages make up the
+   * difference exactly, are released before the call.
+   */
+  const exitedBefore = (op: TraceOp, oi: number): string[] => {
+    if (!op.start) return [];
+    const listed = [...lru.values()].reduce((a, b) => a + b, 0);
+    const deficit = listed - Number(op.start.cacheItems);
+    if (deficit <= 0) return [];
+    const gone = [...lru].filter(([name, n]) => n > 0 && (lastUse.get(name) ?? -1) < oi).map(([name]) => name);
+    const sum = gone.reduce((a, name) => a + (lru.get(name) ?? 0), 0);
+    if (sum === deficit) return gone;
+    note(`line ${op.firstLine}: the trace's LRU holds ${listed} pages, the shrinker counts ${op.start.cacheItems}; no set of exited processes explains it`);
+    return [];
+  };
+
+  for (const [oi, op] of cut.ops.entries()) {
     if (op.incomplete) {
       st.incomplete++;
       note(`line ${op.firstLine}: ${op.kind} skipped: ${op.incomplete}`);
@@ -113,7 +155,13 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
     }
     if (op.kind === 'shrink') {
       st.shrinkCalls++;
+      for (const name of exitedBefore(op, oi)) {
+        steps.push({ kind: 'release', proc: name, op });
+        lru.set(name, 0);
+        st.exited++;
+      }
       steps.push({ kind: 'shrink', op });
+      countLru(op);
       continue;
     }
     if (op.proc === undefined) {
@@ -145,6 +193,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
         continue;
       }
       list.push({ name: buffer, seq: seq++ });
+      countLru(op);
       if (op.debugId !== undefined) byDebugId.set(op.debugId, { proc, buffer });
       steps.push({ kind: 'alloc', op, proc, buffer });
       continue;
@@ -155,6 +204,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
     if (op.debugId === undefined && pending && pending.left > 0 && pending.step.proc === proc) {
       pending.left--;
       (pending.step.merged as TraceOp[]).push(op);
+      countLru(op);
       continue;
     }
     if (pending && pending.left > 0) {
@@ -193,6 +243,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
     );
     captured = [];
     applyBinderStep(shadow, parseBinderStep({ free: { proc: victim.proc, buffer: victim.buffer } }), 0);
+    countLru(op);
     const step: PlanStep & { kind: 'free' } = { kind: 'free', op, proc: victim.proc, buffer: victim.buffer, merged: [] };
     steps.push(step);
     if (op.debugId === undefined) {

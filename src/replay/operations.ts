@@ -18,6 +18,11 @@ export interface RangeSegment {
   readonly lineNo: number;
 }
 
+export interface Visit {
+  ret: number;
+  item?: bigint;
+}
+
 export interface TraceOp {
   readonly kind: 'alloc' | 'free' | 'shrink';
   readonly task: number;
@@ -39,8 +44,8 @@ export interface TraceOp {
   readonly events: ReplayEvent[];
   start?: MmShrinkSlabStart;
   end?: MmShrinkSlabEnd;
-  /** Isolate outcomes the probes printed (1 = LRU_REMOVED_RETRY, 3 = LRU_SKIP), with the page's proc when known. */
-  readonly visits: number[];
+  /** Isolate calls the probes printed: return value (1 = LRU_REMOVED_RETRY, 3 = LRU_SKIP) and item address. */
+  readonly visits: Visit[];
   /** Why the op cannot be replayed (cut by a lost-events marker or the file's edges). */
   incomplete?: string;
   /** The proc of an allocation was not printed (6.1, empty range): taken from the task's previous allocation. */
@@ -185,8 +190,16 @@ export function cutOperations(input: ReplayInput): CutResult {
         continue;
       }
       if (FREE_PAGE_PROBES.has(e.event)) {
+        if (e.event.endsWith('entry')) {
+          const m = /item=(0x[0-9a-fA-F]+)/.exec(e.body);
+          cur.visits.push({ ret: -1, ...(m ? { item: BigInt(m[1] as string) } : {}) });
+          continue;
+        }
         const ret = hexOrNumField(e.body, 'ret');
-        if (ret !== undefined && !e.event.endsWith('entry')) cur.visits.push(ret);
+        const last = cur.visits[cur.visits.length - 1];
+        if (ret === undefined) continue;
+        if (last && last.ret === -1) last.ret = ret;
+        else cur.visits.push({ ret });
         continue;
       }
       cur.events.push(e);

@@ -20,6 +20,7 @@ import { BINDER_SHRINKER_NAME } from '../scenario/resolve.js';
 import { loadScenarioText } from '../scenario/load.js';
 import type { ResolvedBinderProc, ResolvedScenario, ResolvedStep } from '../scenario/types.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
+import { learnItemBases, passesOf, type Pass } from './contention.js';
 import type { Plan, PlanStep } from './inference.js';
 
 /** SHRINK_BATCH: binder registers with batch 0. */
@@ -45,6 +46,8 @@ export interface ReplayScenario {
   /** Scans per shrink step: the nr_to_scan of each call, and whether they end at the end's total_scan. */
   readonly scans: readonly (readonly bigint[])[];
   readonly scanLoopMismatch: number;
+  /** Skipped items whose process could not be placed (their pass runs without that hold). */
+  readonly unknownOwners: number;
 }
 
 export function defaultMachine(): ResolvedScenario {
@@ -86,6 +89,8 @@ export function buildReplayScenario(
   const countStepIndex: number[] = [];
   const scans: bigint[][] = [];
   let scanLoopMismatch = 0;
+  let unknownOwners = 0;
+  const sightings = learnItemBases(plan.steps.map((s) => s.op));
   const t0 = plan.steps[0]?.op.tsNs ?? 0n;
   let now = 0;
   const binder = (step: BinderScriptStep): ResolvedStep => ({ kind: 'binder', op: Object.keys(step)[0] as never, step });
@@ -106,7 +111,13 @@ export function buildReplayScenario(
       const { calls, fits } = scanCalls(s.op.start.totalScan, s.op.start.cacheItems, s.op.end.totalScan);
       if (!fits) scanLoopMismatch++;
       scans[scans.length - 1] = calls;
-      for (const nr of calls) script.push({ kind: 'debugfs_scan', shrinker: BINDER_SHRINKER_NAME, nid: 0, nr: Number(nr), memcg: null });
+      if (s.op.visits.length === 0) {
+        for (const nr of calls) script.push({ kind: 'debugfs_scan', shrinker: BINDER_SHRINKER_NAME, nid: 0, nr: Number(nr), memcg: null });
+        continue;
+      }
+      const { passes, unknownOwners: u } = passesOf(s.op.visits, calls, sightings, times.length - 1, Number(s.op.start.cacheItems));
+      unknownOwners += u;
+      for (const p of passes) script.push(...passSteps(p, plan, binder));
     }
   }
   const resolved: ResolvedScenario = {
@@ -116,7 +127,20 @@ export function buildReplayScenario(
     binder: { ...base.binder, procs },
     script,
   };
-  return { resolved, times, countStepIndex, scans, scanLoopMismatch };
+  return { resolved, times, countStepIndex, scans, scanLoopMismatch, unknownOwners };
+}
+
+/** The task that holds the mmap locks of replayed contention. */
+export const CONTENDER = 'replay-contender';
+
+/** One pass: its walk, inside a write hold of the contended processes' mmap locks. */
+function passSteps(p: Pass, plan: Plan, binder: (step: BinderScriptStep) => ResolvedStep): ResolvedStep[] {
+  const names = p.held.flatMap((pid) => plan.procs.filter((q) => q.pid === pid).map((q) => q.name));
+  return [
+    ...names.map((proc) => binder(parseBinderStep({ lock: { proc, lock: 'mmap', mode: 'write', hold: '1s', task: CONTENDER } }))),
+    { kind: 'debugfs_scan', shrinker: BINDER_SHRINKER_NAME, nid: 0, nr: p.nr, memcg: null },
+    ...names.map((proc) => binder(parseBinderStep({ unlock: { proc, lock: 'mmap', task: CONTENDER } }))),
+  ];
 }
 
 function stepsOf(
