@@ -63,6 +63,8 @@ export class BinderProc {
   readonly named = new Map<string, BufferHandle>();
   /** Page-allocation failures to inject, by page index (testing -ENOMEM). */
   readonly failPageAlloc = new Set<number>();
+  /** The shrinker's next read-trylocks of the mmap lock that fail regardless of time (`lock` step's `trylocks`). */
+  mmapTrylockFailures = 0;
   /** Skips of this process's pages, by reason. */
   readonly skips = new Map<SkipReason, number>();
 
@@ -145,6 +147,10 @@ export class BinderProc {
   /** The C callback's checks in the kernel's order; the first that fails names the skip. */
   private firstCSkip(index: number, t: SimTimeNs): CSkipReason | undefined {
     if (!this.mmAlive) return 'mm_dead';
+    if (this.mmapTrylockFailures > 0) {
+      this.mmapTrylockFailures--;
+      return 'mmap_lock';
+    }
     if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
     if (!this.allocLock.tryLock(t).ok) return 'alloc_lock';
     if (!this.pages.isInstalled(index)) return 'page_freed';

@@ -7,10 +7,10 @@
  * nr_to_walk; a skip leaves the item in place; a removal restarts the walk from the head. So
  * a scan call splits exactly into its passes, each one a walk of as many visits as the pass
  * made, starting from the head, as the kernel's pass did. A pass whose visits were skipped
- * is replayed with the mmap lock of the skipped pages' processes held for writing (what
- * binder_alloc_free_page's mmap_read_trylock failed on), a pass without skips with no lock
- * held. (In the p8 capture no pass skips a process's page and then frees one of the same
- * process: the lock never changes hands inside a pass.)
+ * is replayed with as many failing mmap read-trylocks of each process as the pass skipped
+ * of its pages (the `lock` step's `trylocks`): the writer may let go in the middle of a pass
+ * (p8 has two passes that skip pages of a process and then free the next one of it), which a
+ * hold over the walk's instant could not show.
  *
  * Which process a skipped item belongs to: items are `struct binder_lru_page` entries of a
  * per-process array (32 bytes each in 6.12), so every removal (item address, then the
@@ -27,8 +27,8 @@ export const LRU_PAGE_STRIDE = 32n;
 export interface Pass {
   /** Visits of the pass (nr_to_walk of its replayed walk). */
   readonly nr: number;
-  /** pids whose mmap lock was contended during the pass (empty: none). */
-  readonly held: readonly number[];
+  /** Per pid, how many of its pages the pass skipped (its mmap read-trylocks that failed). */
+  readonly skips: ReadonlyMap<number, number>;
 }
 
 /** One sighting of a process's page array: at operation `at`, base `base` was `pid`'s. */
@@ -98,7 +98,7 @@ export function passesOf(
   for (const c of calls) {
     let left = Number(c);
     while (left > 0 && i < visits.length) {
-      const held = new Set<number>();
+      const skips = new Map<number, number>();
       let nr = 0;
       let removed = false;
       while (left > 0 && i < visits.length && nr < len) {
@@ -108,7 +108,7 @@ export function passesOf(
         if (v.ret === LRU_SKIP) {
           const owner = ownerOf(v.item, at, sightings);
           if (owner === undefined) unknownOwners++;
-          else held.add(owner);
+          else skips.set(owner, (skips.get(owner) ?? 0) + 1);
         }
         if (v.ret === LRU_REMOVED_RETRY) {
           removed = true;
@@ -116,7 +116,7 @@ export function passesOf(
           break;
         }
       }
-      passes.push({ nr, held: [...held].sort((a, b) => a - b) });
+      passes.push({ nr, skips });
       if (!removed) break; // end of the list (or of nr_to_walk): this call's walk is over
     }
   }

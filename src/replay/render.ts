@@ -43,6 +43,7 @@ export function renderReplay(r: ReplayReport, opts: { compare: boolean }): strin
   );
   if (r.reclaimFromTrace) {
     out.push(`  replayed counts = cache items: ${sh.countsChecked - sh.countsDiffer} of ${sh.countsChecked}${sh.firstCountDiff ? ` (first: ${sh.firstCountDiff})` : ''}`);
+    if (sh.traceSkips || sh.replaySkips) out.push(`  isolate skips (LRU_SKIP): capture ${sh.traceSkips}, replay ${sh.replaySkips}`);
     if (sh.scanLoopMismatch) out.push(`  ${sh.scanLoopMismatch} pairs whose scan loop does not end at the end's total_scan`);
   }
   for (const d of r.compare.divergences) out.push(`  diverges: ${explainDivergence(d)}`);

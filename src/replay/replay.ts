@@ -14,6 +14,8 @@ import { runScenario } from '../sim/run.js';
 import { analyse } from '../trace/conform/analyse.js';
 import { collectLines } from '../trace/conform/collect.js';
 import { readTraceLines } from '../trace/ftrace/parse.js';
+import { C_SKIP_REASONS } from '../binder/lockOrder.js';
+import { LRU_SKIP } from './contention.js';
 import { compareReplay, type CompareResult } from './compare.js';
 import { BINDER_SCAN_FN, readReplayLines, type ReplayInput } from './events.js';
 import { buildPlan, type Plan } from './inference.js';
@@ -43,6 +45,9 @@ export interface ShrinkCheck {
   readonly firstCountDiff?: string;
   /** Pairs whose scan loop does not end at the end's total_scan. */
   readonly scanLoopMismatch: number;
+  /** Isolate calls that skipped a page: as the capture's probes print them, and in the replay. */
+  readonly traceSkips: number;
+  readonly replaySkips: number;
 }
 
 export interface ReplayReport {
@@ -128,5 +133,7 @@ function checkShrinks(file: string, lines: readonly { text: string }[], plan: Pl
     countsDiffer,
     ...(firstCountDiff ? { firstCountDiff } : {}),
     scanLoopMismatch: replay.scanLoopMismatch,
+    traceSkips: plan.steps.reduce((a, st) => a + (st.kind === 'shrink' ? st.op.visits.filter((v) => v.ret === LRU_SKIP).length : 0), 0),
+    replaySkips: C_SKIP_REASONS.reduce((a, k) => a + (run.skips[k] ?? 0), 0),
   };
 }

@@ -133,14 +133,14 @@ export function buildReplayScenario(
 /** The task that holds the mmap locks of replayed contention. */
 export const CONTENDER = 'replay-contender';
 
-/** One pass: its walk, inside a write hold of the contended processes' mmap locks. */
+/** One pass: the failing trylocks of the processes it skipped, then its walk. */
 function passSteps(p: Pass, plan: Plan, binder: (step: BinderScriptStep) => ResolvedStep): ResolvedStep[] {
-  const names = p.held.flatMap((pid) => plan.procs.filter((q) => q.pid === pid).map((q) => q.name));
-  return [
-    ...names.map((proc) => binder(parseBinderStep({ lock: { proc, lock: 'mmap', mode: 'write', hold: '1s', task: CONTENDER } }))),
-    { kind: 'debugfs_scan', shrinker: BINDER_SHRINKER_NAME, nid: 0, nr: p.nr, memcg: null },
-    ...names.map((proc) => binder(parseBinderStep({ unlock: { proc, lock: 'mmap', task: CONTENDER } }))),
-  ];
+  const locks = [...p.skips].flatMap(([pid, n]) =>
+    plan.procs
+      .filter((q) => q.pid === pid)
+      .map((q) => binder(parseBinderStep({ lock: { proc: q.name, lock: 'mmap', mode: 'write', hold: 0, trylocks: n, task: CONTENDER } }))),
+  );
+  return [...locks, { kind: 'debugfs_scan', shrinker: BINDER_SHRINKER_NAME, nid: 0, nr: p.nr, memcg: null }];
 }
 
 function stepsOf(
