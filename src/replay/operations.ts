@@ -83,9 +83,12 @@ export function cutOperations(input: ReplayInput): CutResult {
   let orphans = 0;
   const byDebugId = input.events.some((e) => RELEASE_EVENTS.has(e.event));
 
+  // A process is named by the first comm its own task prints in the file.
+  const firstComm = new Map<number, string>();
+  for (const e of input.events) if (!firstComm.has(e.task)) firstComm.set(e.task, e.comm);
   const incarnationOf = (pid: number): number => Math.max(0, (procComms.get(pid)?.length ?? 1) - 1);
   const noteProc = (pid: number): void => {
-    if (!procComms.has(pid)) procComms.set(pid, [input.comms.get(pid) ?? `proc`]);
+    if (!procComms.has(pid)) procComms.set(pid, [firstComm.get(pid) ?? 'proc']);
   };
   const close = (task: number): void => {
     const o = open.get(task);
