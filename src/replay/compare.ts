@@ -29,6 +29,9 @@ export interface OpCompare {
   readonly traceRanges: readonly string[];
   readonly modelRanges: readonly string[];
   readonly rangesMatched: number;
+  /** Every Binder page-range event (start and end events too), as printed. */
+  readonly allMatched: number;
+  readonly traceAll: number;
 }
 
 export interface CompareTotals {
@@ -39,6 +42,10 @@ export interface CompareTotals {
   traceRanges: number;
   modelRanges: number;
   rangesMatched: number;
+  /** All of the allocator's and shrinker callback's events (starts, ends, both unmaps, ranges), as printed. */
+  traceAll: number;
+  modelAll: number;
+  allMatched: number;
   /** Pages (proc, index) whose whole history (in replay order) is the same in both. */
   pages: number;
   pagesSame: number;
@@ -58,6 +65,9 @@ const keyOf = (event: string, body: string): string | undefined => {
   return kind ? `${kind} proc=${numField(body, 'proc')} page=${numField(body, 'page_index')}` : undefined;
 };
 const rangeOf = (event: string, body: string): string | undefined => (event === 'binder_update_page_range' ? body : undefined);
+/** Events whose text the model reproduces (the transaction events carry the kernel's debug ids). */
+const allOf = (event: string, body: string): string | undefined =>
+  event.startsWith('binder_') && !event.startsWith('binder_transaction') ? `${event}: ${body}` : undefined;
 
 /** Length of the longest common subsequence (O(n·m), operations are small). */
 export function lcs(a: readonly string[], b: readonly string[]): number {
@@ -90,8 +100,8 @@ export function compareReplay(
   compared: (s: PlanStep) => boolean,
   maxDivergences = 5,
 ): CompareResult {
-  const byTime = new Map<bigint, { pages: string[]; ranges: string[] }>();
-  times.forEach((t) => byTime.set(BigInt(t), { pages: [], ranges: [] }));
+  const byTime = new Map<bigint, { pages: string[]; ranges: string[]; all: string[] }>();
+  times.forEach((t) => byTime.set(BigInt(t), { pages: [], ranges: [], all: [] }));
   let modelOutside = 0;
   for (const line of modelTrace.split('\n')) {
     if (!line.includes('binder_')) continue;
@@ -99,7 +109,7 @@ export function compareReplay(
     if (!r) continue;
     const k = keyOf(r.event, r.body);
     const rg = rangeOf(r.event, r.body);
-    if (!k && !rg) continue;
+    const all = allOf(r.event, r.body);
     const slot = byTime.get(r.tsNs);
     if (!slot) {
       if (k) modelOutside++;
@@ -107,9 +117,23 @@ export function compareReplay(
     }
     if (k) slot.pages.push(k);
     if (rg) slot.ranges.push(rg);
+    if (all) slot.all.push(all);
   }
   const ops: OpCompare[] = [];
-  const totals: CompareTotals = { traceEvents: 0, modelEvents: 0, matched: 0, traceRanges: 0, modelRanges: 0, rangesMatched: 0, pages: 0, pagesSame: 0, modelOutside };
+  const totals: CompareTotals = {
+    traceEvents: 0,
+    modelEvents: 0,
+    matched: 0,
+    traceRanges: 0,
+    modelRanges: 0,
+    rangesMatched: 0,
+    traceAll: 0,
+    modelAll: 0,
+    allMatched: 0,
+    pages: 0,
+    pagesSame: 0,
+    modelOutside,
+  };
   const histories = { trace: new Map<string, string[]>(), model: new Map<string, string[]>() };
   const note = (h: Map<string, string[]>, key: string): void => {
     const sp = key.indexOf(' ');
@@ -123,16 +147,21 @@ export function compareReplay(
     const evs = traceEventsOf(step);
     const trace: string[] = [];
     const traceRanges: string[] = [];
+    const traceAll: string[] = [];
     for (const e of evs) {
       const k = keyOf(e.event, e.body);
       if (k) trace.push(k);
       const rg = rangeOf(e.event, e.body);
       if (rg) traceRanges.push(rg);
+      const all = allOf(e.event, e.body);
+      if (all) traceAll.push(all);
     }
-    const slot = byTime.get(BigInt(times[i] as number)) ?? { pages: [], ranges: [] };
+    const slot = byTime.get(BigInt(times[i] as number)) ?? { pages: [], ranges: [], all: [] };
     const matched = trace.length === slot.pages.length && trace.every((k, j) => k === slot.pages[j]) ? trace.length : lcs(trace, slot.pages);
     const rangesMatched = lcs(traceRanges, slot.ranges);
-    const c: OpCompare = { step, trace, model: slot.pages, matched, traceRanges, modelRanges: slot.ranges, rangesMatched };
+    const same = traceAll.length === slot.all.length && traceAll.every((k, j) => k === slot.all[j]);
+    const allMatched = same ? traceAll.length : lcs(traceAll, slot.all);
+    const c: OpCompare = { step, trace, model: slot.pages, matched, traceRanges, modelRanges: slot.ranges, rangesMatched, allMatched, traceAll: traceAll.length };
     ops.push(c);
     totals.traceEvents += trace.length;
     totals.modelEvents += slot.pages.length;
@@ -140,6 +169,9 @@ export function compareReplay(
     totals.traceRanges += traceRanges.length;
     totals.modelRanges += slot.ranges.length;
     totals.rangesMatched += rangesMatched;
+    totals.traceAll += traceAll.length;
+    totals.modelAll += slot.all.length;
+    totals.allMatched += allMatched;
     for (const k of trace) note(histories.trace, k);
     for (const k of slot.pages) note(histories.model, k);
   });

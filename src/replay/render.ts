@@ -35,6 +35,7 @@ export function renderReplay(r: ReplayReport, opts: { compare: boolean }): strin
   const t = r.compare.totals;
   out.push(`  page events in order: ${t.matched} of ${t.traceEvents} (${pct(t.matched, t.traceEvents)}); replay emitted ${t.modelEvents}`);
   out.push(`  update_page_range in order: ${t.rangesMatched} of ${t.traceRanges} (${pct(t.rangesMatched, t.traceRanges)}); replay emitted ${t.modelRanges}`);
+  out.push(`  all Binder page events as printed (starts, ends, both unmaps, ranges), in order: ${t.allMatched} of ${t.traceAll} (${pct(t.allMatched, t.traceAll)}); replay emitted ${t.modelAll}`);
   out.push(`  pages with the same history: ${t.pagesSame} of ${t.pages}`);
   if (t.modelOutside) out.push(`  page events of the scenario's own reclaim: ${t.modelOutside}`);
   const sh = r.shrink;

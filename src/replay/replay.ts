@@ -80,6 +80,8 @@ export function replayLines(file: string, lines: readonly { lineNo: number; text
   const diverged =
     t.matched < t.traceEvents ||
     t.modelEvents > t.matched ||
+    t.allMatched < t.traceAll ||
+    t.modelAll > t.allMatched ||
     plan.stats.unmatched > 0 ||
     shrink.mismatched > 0 ||
     (opts.reclaimFromTrace && (shrink.countsDiffer > 0 || shrink.scanLoopMismatch > 0));

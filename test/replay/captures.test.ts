@@ -22,6 +22,8 @@ interface Expect {
   /** installs, LRU adds, LRU reuses, unmaps in the capture. */
   counts: [number, number, number, number];
   ranges: number;
+  /** Every allocator and shrinker-callback event (starts, ends, both unmaps, ranges). */
+  all: number;
   pairs: number;
   ambiguous: number;
   skips: number;
@@ -29,11 +31,11 @@ interface Expect {
 }
 
 const CAPTURES: Expect[] = [
-  { file: join(V1, 'trace_p2_binder_drop_caches.txt.gz'), byDebugId: false, counts: [451, 3414, 2963, 451], ranges: 2204, pairs: 1, ambiguous: 100, skips: 0, exits: 0 },
-  { file: join(V1, 'trace_p4_memory_reclaim.txt.gz'), byDebugId: false, counts: [539, 3589, 3050, 539], ranges: 2219, pairs: 11, ambiguous: 89, skips: 0, exits: 0 },
-  { file: join(V2, 'trace_p2_binder_drop_caches.txt.gz'), byDebugId: true, counts: [451, 3414, 2963, 451], ranges: 2204, pairs: 1, ambiguous: 0, skips: 0, exits: 0 },
-  { file: join(V2, 'trace_p4_memory_reclaim.txt.gz'), byDebugId: true, counts: [539, 3589, 3050, 539], ranges: 2219, pairs: 21, ambiguous: 0, skips: 0, exits: 0 },
-  { file: join(V2, 'trace_p8_contention.txt.gz'), byDebugId: true, counts: [1034, 6692, 5658, 1008], ranges: 4414, pairs: 360, ambiguous: 0, skips: 3099, exits: 2 },
+  { file: join(V1, 'trace_p2_binder_drop_caches.txt.gz'), byDebugId: false, counts: [451, 3414, 2963, 451], ranges: 2204, all: 17664, pairs: 1, ambiguous: 100, skips: 0, exits: 0 },
+  { file: join(V1, 'trace_p4_memory_reclaim.txt.gz'), byDebugId: false, counts: [539, 3589, 3050, 539], ranges: 2219, all: 18731, pairs: 11, ambiguous: 89, skips: 0, exits: 0 },
+  { file: join(V2, 'trace_p2_binder_drop_caches.txt.gz'), byDebugId: true, counts: [451, 3414, 2963, 451], ranges: 2204, all: 17664, pairs: 1, ambiguous: 0, skips: 0, exits: 0 },
+  { file: join(V2, 'trace_p4_memory_reclaim.txt.gz'), byDebugId: true, counts: [539, 3589, 3050, 539], ranges: 2219, all: 18731, pairs: 21, ambiguous: 0, skips: 0, exits: 0 },
+  { file: join(V2, 'trace_p8_contention.txt.gz'), byDebugId: true, counts: [1034, 6692, 5658, 1008], ranges: 4414, all: 35214, pairs: 360, ambiguous: 0, skips: 3099, exits: 2 },
 ];
 
 describe.each(CAPTURES)('replay --compare --reclaim-from-trace $file', (c) => {
@@ -53,11 +55,12 @@ describe.each(CAPTURES)('replay --compare --reclaim-from-trace $file', (c) => {
     expect(r.plan.stats.exited).toBe(c.exits);
   });
 
-  it('matches 100 % of page events and update_page_range events in order', () => {
+  it('matches 100 % of page events, update_page_range events and every event as printed, in order', () => {
     const t = r.compare.totals;
     const total = c.counts.reduce((a, b) => a + b, 0);
     expect([t.traceEvents, t.matched, t.modelEvents]).toEqual([total, total, total]);
     expect([t.traceRanges, t.rangesMatched, t.modelRanges]).toEqual([c.ranges, c.ranges, c.ranges]);
+    expect([t.traceAll, t.allMatched, t.modelAll]).toEqual([c.all, c.all, c.all]);
     expect(t.pagesSame).toBe(t.pages);
     expect(r.compare.divergences).toEqual([]);
     const ev = r.run.events;
