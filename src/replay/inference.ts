@@ -23,8 +23,7 @@ import type { BinderTraceRecord } from '../binder/trace.js';
 import { MemcgTree } from '../mm/memcg.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
-import { PAGE_EVENT_KIND } from './compare.js';
-import { numField } from './events.js';
+import { LruLedger } from './exits.js';
 import type { CutResult, TraceOp } from './operations.js';
 
 /** A replayed Binder process: one incarnation of a pid. */
@@ -109,43 +108,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
   const seenInc = new Map<number, number>();
   let seq = 0;
 
-  // The trace's own LRU length per process (adds − reuses − unmaps), to see exits: a process
-  // that exits takes its pages off the LRU without a tracepoint.
-  const lru = new Map<string, number>(procs.map((p) => [p.name, 0]));
-  const lastUse = new Map<string, number>();
-  cut.ops.forEach((op, i) => {
-    for (const e of op.events) {
-      const pid = numField(e.body, 'proc');
-      if (pid !== undefined && PAGE_EVENT_KIND[e.event]) lastUse.set(nameOf(pid, op.proc === pid ? op.incarnation : 0) ?? '', i);
-    }
-    if (op.proc !== undefined) lastUse.set(nameOf(op.proc, op.incarnation) ?? '', i);
-  });
-  const countLru = (op: TraceOp): void => {
-    for (const e of op.events) {
-      const kind = PAGE_EVENT_KIND[e.event];
-      if (!kind || kind === 'install') continue;
-      const pid = numField(e.body, 'proc');
-      const name = pid === undefined ? undefined : nameOf(pid, op.proc === pid ? op.incarnation : (seenInc.get(pid) ?? 0));
-      if (name === undefined) continue;
-      lru.set(name, (lru.get(name) ?? 0) + (kind === 'lru-add' ? 1 : -1));
-    }
-  };
-  /**
-   * At a shrinker call, `cache items` below the trace's own LRU length: processes have
-   * exited. Those with pages listed and no later event, if their pages make up the
-   * difference exactly, are released before the call.
-   */
-  const exitedBefore = (op: TraceOp, oi: number): string[] => {
-    if (!op.start) return [];
-    const listed = [...lru.values()].reduce((a, b) => a + b, 0);
-    const deficit = listed - Number(op.start.cacheItems);
-    if (deficit <= 0) return [];
-    const gone = [...lru].filter(([name, n]) => n > 0 && (lastUse.get(name) ?? -1) < oi).map(([name]) => name);
-    const sum = gone.reduce((a, name) => a + (lru.get(name) ?? 0), 0);
-    if (sum === deficit) return gone;
-    note(`line ${op.firstLine}: the trace's LRU holds ${listed} pages, the shrinker counts ${op.start.cacheItems}; no set of exited processes explains it`);
-    return [];
-  };
+  const ledger = new LruLedger(cut.ops, nameOf);
 
   for (const [oi, op] of cut.ops.entries()) {
     if (op.incomplete) {
@@ -155,13 +118,12 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
     }
     if (op.kind === 'shrink') {
       st.shrinkCalls++;
-      for (const name of exitedBefore(op, oi)) {
-        steps.push({ kind: 'release', proc: name, op });
-        lru.set(name, 0);
-        st.exited++;
-      }
+      const exits = ledger.exitedBefore(op, oi);
+      if (exits.note) note(exits.note);
+      for (const name of exits.names) steps.push({ kind: 'release', proc: name, op });
+      st.exited += exits.names.length;
       steps.push({ kind: 'shrink', op });
-      countLru(op);
+      ledger.count(op, seenInc);
       continue;
     }
     if (op.proc === undefined) {
@@ -193,7 +155,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
         continue;
       }
       list.push({ name: buffer, seq: seq++ });
-      countLru(op);
+      ledger.count(op, seenInc);
       if (op.debugId !== undefined) byDebugId.set(op.debugId, { proc, buffer });
       steps.push({ kind: 'alloc', op, proc, buffer });
       continue;
@@ -204,7 +166,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
     if (op.debugId === undefined && pending && pending.left > 0 && pending.step.proc === proc) {
       pending.left--;
       (pending.step.merged as TraceOp[]).push(op);
-      countLru(op);
+      ledger.count(op, seenInc);
       continue;
     }
     if (pending && pending.left > 0) {
@@ -243,7 +205,7 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
     );
     captured = [];
     applyBinderStep(shadow, parseBinderStep({ free: { proc: victim.proc, buffer: victim.buffer } }), 0);
-    countLru(op);
+    ledger.count(op, seenInc);
     const step: PlanStep & { kind: 'free' } = { kind: 'free', op, proc: victim.proc, buffer: victim.buffer, merged: [] };
     steps.push(step);
     if (op.debugId === undefined) {
