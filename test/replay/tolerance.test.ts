@@ -4,7 +4,11 @@
  * files with no Binder events. The capture is tests/replay/smallTrace.ts, written by hand
  * from binder_alloc.c (6.12).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { parseFtraceLine } from '../../src/trace/ftrace/parse.js';
 import { replayLines, type ReplayReport } from '../../src/replay/replay.js';
 import { isUserError } from '../../src/util/errors.js';
 import { kernelText, linesOf, SMALL, traceCmdText, type Line } from './smallTrace.js';
@@ -55,6 +59,19 @@ describe('captures that are not ours', () => {
     expect(t.compare.totals).toEqual(k.compare.totals);
     expect(t.plan.stats).toEqual(k.plan.stats);
     expect(t.diverged).toBe(false);
+  });
+
+  it('replays the real p2 capture rewritten as trace-cmd report prints it, 100 % in order', () => {
+    const file = join(import.meta.dirname, '..', 'fixtures', 'linux-6.12.95', 'trace_p2_binder_drop_caches.txt.gz');
+    const text = gunzipSync(readFileSync(file)).toString('utf8');
+    const rewritten = ['cpus=2'];
+    for (const l of text.split('\n')) {
+      const r = parseFtraceLine(l);
+      if (!r) continue;
+      rewritten.push(`${r.comm.padStart(16)}-${r.pid} [${String(r.cpu).padStart(3, '0')}] ${r.ts}123: ${`${r.event}:`.padEnd(31)} ${r.body}`);
+    }
+    const t = replay(rewritten.join('\n')).compare.totals;
+    expect([t.traceEvents, t.matched, t.traceAll, t.allMatched]).toEqual([7279, 7279, 17664, 17664]);
   });
 
   it('needs no header', () => {
