@@ -75,17 +75,19 @@ export function procName(comm: string, pid: number, incarnation: number): string
   return `${comm}-${pid}${incarnation > 0 ? `#${incarnation + 1}` : ''}`;
 }
 
+/** A live buffer of the shadow, by name (kept in allocation order: oldest first). */
 interface Live {
   readonly name: string;
-  readonly seq: number;
 }
 
+/** `kernel`: the allocator that printed the capture (its rules read the segments). */
 export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 << 20): Plan {
   const procs: PlanProc[] = [];
   for (const [pid, comms] of cut.procComms) {
     comms.forEach((comm, incarnation) => procs.push({ name: procName(comm, pid, incarnation), pid, comm, incarnation }));
   }
   const nameOf = (pid: number, inc: number): string | undefined => procs.find((p) => p.pid === pid && p.incarnation === inc)?.name;
+  let captured: BinderTraceRecord[] = [];
   // The shadow: every incarnation gets its own mapping (a new process maps afresh).
   const shadow: BinderSystem = createBinderSystem(
     { procs: procs.map((p) => ({ name: p.name, pid: p.pid, mmap: mmapBytes, driver: 'c' as const })) },
@@ -94,7 +96,6 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
       traceSink: (r) => captured.push(r),
     },
   );
-  let captured: BinderTraceRecord[] = [];
   const live = new Map<string, Live[]>(procs.map((p) => [p.name, []]));
   const byDebugId = new Map<number, { proc: string; buffer: string }>();
   const steps: PlanStep[] = [];
@@ -154,7 +155,8 @@ export function buildPlan(cut: CutResult, kernel: KernelProfile, mmapBytes = 4 <
         note(`line ${op.firstLine}: allocation fails in the model (${out.error}: ${out.reason})`);
         continue;
       }
-      list.push({ name: buffer, seq: seq++ });
+      list.push({ name: buffer });
+      seq++;
       ledger.count(op, seenInc);
       if (op.debugId !== undefined) byDebugId.set(op.debugId, { proc, buffer });
       steps.push({ kind: 'alloc', op, proc, buffer });

@@ -60,6 +60,12 @@ export interface CutResult {
   readonly byDebugId: boolean;
   /** pid → comm of each incarnation (index = incarnation). */
   readonly procComms: ReadonlyMap<number, string[]>;
+  /**
+   * Which allocator printed the capture, from what only one of them prints: 6.12 traces
+   * empty (or wrapped) ranges, 6.1 never does and starts an allocation with no range event
+   * when its range is empty. Undefined when the capture shows neither.
+   */
+  readonly capturedBy: '6.1' | '6.12' | undefined;
 }
 
 const OP_PAGE_EVENTS = new Set([
@@ -81,6 +87,8 @@ export function cutOperations(input: ReplayInput): CutResult {
   /** Binder proc pid → comms of its incarnations (a new comm on the pid's own task = pid reused). */
   const procComms = new Map<number, string[]>();
   let orphans = 0;
+  let emptyRanges = 0;
+  let allocsWithoutRange = 0;
   const byDebugId = input.events.some((e) => RELEASE_EVENTS.has(e.event));
 
   // A process is named by the first comm its own task prints in the file.
@@ -124,6 +132,7 @@ export function cutOperations(input: ReplayInput): CutResult {
     if (e.event === 'binder_update_page_range') {
       const allocate = numField(e.body, 'allocate') === 1;
       const seg = { offset: numField(e.body, 'offset') ?? 0, size: bigField(e.body, 'size') ?? 0n, lineNo: e.lineNo };
+      if (seg.size === 0n || seg.size >= 1n << 63n) emptyRanges++;
       const cur = open.get(e.task);
       let op: TraceOp;
       if (allocate) op = begin(e, 'alloc');
@@ -142,6 +151,7 @@ export function cutOperations(input: ReplayInput): CutResult {
       if (!op || op.kind !== 'alloc' || op.sizes) {
         // 6.1 traces nothing for an empty page range: the allocation starts here.
         op = begin(e, 'alloc');
+        allocsWithoutRange++;
         const t = pendingTxn.get(e.task);
         const guess = t?.destProc ?? lastAllocProc.get(e.task);
         if (guess !== undefined) setProc(op, guess);
@@ -211,7 +221,8 @@ export function cutOperations(input: ReplayInput): CutResult {
   for (const task of [...open.keys()]) close(task);
   markLost(input, ops);
   ops.sort((a, b) => (a.tsNs < b.tsNs ? -1 : a.tsNs > b.tsNs ? 1 : a.firstLine - b.firstLine));
-  return { ops, orphans, byDebugId, procComms };
+  const capturedBy = emptyRanges > 0 ? '6.12' : allocsWithoutRange > 0 ? '6.1' : undefined;
+  return { ops, orphans, byDebugId, procComms, capturedBy };
 }
 
 /** An op on a CPU whose buffer lost events between the op's first and last line is incomplete. */

@@ -10,7 +10,8 @@ const pct = (a: number, b: number): string => (b === 0 ? '100.00%' : `${((100 * 
 export function renderReplay(r: ReplayReport, opts: { compare: boolean }): string {
   const out: string[] = [];
   const s = r.plan.stats;
-  out.push(`replay ${r.file} (kernel ${r.kernel}, ${r.cut.byDebugId ? 'frees by debug id' : 'frees inferred from page events'})`);
+  const by = r.cut.capturedBy ? `, printed by a ${r.cut.capturedBy} allocator` : '';
+  out.push(`replay ${r.file} (kernel ${r.kernel}, ${r.cut.byDebugId ? 'frees by debug id' : 'frees inferred from page events'}${by})`);
   out.push(`  processes: ${r.plan.procs.map((p) => `${p.name}`).join(', ')}`);
   out.push(
     `  read: ${r.input.binderEvents} Binder events, ${r.input.otherEvents} other events, ${r.input.lost.length} lost-event markers` +

@@ -54,7 +54,7 @@ export interface ReplayReport {
   readonly file: string;
   readonly kernel: KernelProfile;
   readonly input: Pick<ReplayInput, 'lost' | 'otherEvents' | 'outOfOrder'> & { readonly binderEvents: number };
-  readonly cut: Pick<CutResult, 'orphans' | 'byDebugId'>;
+  readonly cut: Pick<CutResult, 'orphans' | 'byDebugId' | 'capturedBy'>;
   readonly plan: Plan;
   readonly replay: ReplayScenario;
   readonly run: RunResult;
@@ -70,7 +70,8 @@ export function replayLines(file: string, lines: readonly { lineNo: number; text
   const input = readReplayLines(file, lines);
   const kernel = opts.kernel ?? opts.scenario?.kernel ?? '6.12';
   const cut = cutOperations(input);
-  const plan = buildPlan(cut, kernel);
+  // Frees are inferred as the capture's own kernel printed them, whatever the replay's.
+  const plan = buildPlan(cut, cut.capturedBy ?? kernel);
   const base = opts.scenario ?? defaultMachine();
   const replay = buildReplayScenario(plan, base, kernel, { reclaimFromTrace: opts.reclaimFromTrace });
   const run = runScenario(replay.resolved, { collectTrace: true, file });
@@ -89,7 +90,7 @@ export function replayLines(file: string, lines: readonly { lineNo: number; text
     file,
     kernel,
     input: { lost: input.lost, otherEvents: input.otherEvents, outOfOrder: input.outOfOrder, binderEvents: input.events.length },
-    cut: { orphans: cut.orphans, byDebugId: cut.byDebugId },
+    cut: { orphans: cut.orphans, byDebugId: cut.byDebugId, capturedBy: cut.capturedBy },
     plan,
     replay,
     run,

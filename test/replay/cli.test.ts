@@ -35,7 +35,7 @@ describe('shrinksim replay', () => {
 
   it('takes the kernel from the scenario when --kernel is absent', async () => {
     expect(await main(['replay', '--compare', '--reclaim-from-trace', '--scenario', SCENARIO_61, T61])).toBe(0);
-    expect(out).toContain('(kernel 6.1, frees by debug id)');
+    expect(out).toContain('(kernel 6.1, frees by debug id, printed by a 6.1 allocator)');
   });
 
   it('exits 1 when the replay diverges (a 6.1 trace on the 6.12 allocator)', async () => {

@@ -73,3 +73,18 @@ describe('the p2 traffic (second capture, frees by debug id) through the 6.1 all
     expect(r.diverged).toBe(true);
   });
 });
+
+describe('which allocator printed a capture', () => {
+  it('a 6.12 capture with inferred frees replays on the 6.1 allocator: inference reads it as 6.12 printed it', async () => {
+    const file = join(import.meta.dirname, '..', 'fixtures', 'linux-6.12.95', 'trace_p2_binder_drop_caches.txt.gz');
+    const r = await replayFile(file, { kernel: '6.1', reclaimFromTrace: true });
+    expect(r.cut.capturedBy).toBe('6.12');
+    expect([r.plan.stats.frees, r.plan.stats.unmatched, r.plan.stats.strayContinuations]).toEqual([802, 0, 0]);
+    expect(r.run.events['binder_update_page_range']).toBe(1458);
+  });
+
+  it('the hand-made 6.1 trace shows an allocation with no range event: 6.1', async () => {
+    const r = await replayFile(FIXTURE, { kernel: '6.12', reclaimFromTrace: false });
+    expect(r.cut.capturedBy).toBe('6.1');
+  });
+});
