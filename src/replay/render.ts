@@ -44,7 +44,8 @@ export function renderReplay(r: ReplayReport, opts: { compare: boolean }): strin
     `  shrinker pairs (conform): binder ${sh.pairs} (${sh.exact} exact, ${sh.consistent} consistent, ${sh.mismatched} mismatched); all shrinkers ${sh.allPairs} pairs, ${sh.allMismatched} mismatched`,
   );
   if (r.reclaimFromTrace) {
-    out.push(`  replayed counts = cache items: ${sh.countsChecked - sh.countsDiffer} of ${sh.countsChecked}${sh.firstCountDiff ? ` (first: ${sh.firstCountDiff})` : ''}`);
+    const conc = sh.concurrentCounts ? `, ${sh.concurrentCounts} taken during other tasks' operations` : '';
+    out.push(`  replayed counts = cache items: ${sh.countsChecked - sh.countsDiffer} of ${sh.countsChecked}${conc}${sh.firstCountDiff ? ` (first: ${sh.firstCountDiff})` : ''}`);
     if (sh.traceSkips || sh.replaySkips) out.push(`  isolate skips (LRU_SKIP): capture ${sh.traceSkips}, replay ${sh.replaySkips}`);
     if (sh.scanLoopMismatch) out.push(`  ${sh.scanLoopMismatch} pairs whose scan loop does not end at the end's total_scan`);
   }
