@@ -302,6 +302,10 @@ export {
 export { renderTable as renderConformTable, toJson as conformToJson } from './trace/conform/render.js';
 export { synthesizeTrace, type SynthOptions, type SynthTrace } from './trace/conform/synth.js';
 
+// --- replaying a capture's Binder traffic ---------------------------------------------------
+export { replayFile, replayLines, type ReplayOptions, type ReplayReport, type ShrinkCheck } from './replay/replay.js';
+export { renderReplay } from './replay/render.js';
+
 // --- errors and version ----------------------------------------------------------------------
 export { UserError, isUserError } from './util/errors.js';
 export { VERSION } from './version.js';

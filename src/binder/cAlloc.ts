@@ -43,6 +43,13 @@ export class CBinderAlloc {
   freeAsyncSpace: number;
   /** The spam detector's low-async-space warnings (below buffer_size / 10). */
   lowAsyncWarnings = 0;
+  /**
+   * Which binder_alloc.c: 6.12 (freelist del/add, pages installed after the lock) or 6.1
+   * (`binder_update_page_range`: an empty range is not traced, installs happen in the same
+   * ascending walk as LRU reuses, and the free walk goes downwards). Set by the system from
+   * the kernel profile.
+   */
+  kernel: '6.1' | '6.12' = '6.12';
 
   constructor(
     readonly bufferSize: number,
@@ -81,6 +88,7 @@ export class CBinderAlloc {
 
   /** Freelist removal of an allocation's pages (`binder_lru_freelist_del`), traced always. */
   private freelistDel(start: number, end: number): void {
+    if (this.kernel === '6.1') return this.updatePageRangeAlloc61(start, end);
     this.env.emit(
       { name: 'binder_update_page_range', proc: this.env.pid, allocate: true, offset: start, size: sizeTDiff(end, start) },
       1,
@@ -98,8 +106,35 @@ export class CBinderAlloc {
     }
   }
 
+  /**
+   * 6.1's `binder_update_page_range(alloc, 1, start, end)`: nothing (not even the tracepoint)
+   * for an empty range; then one ascending walk under the lock, taking installed pages off
+   * the LRU and installing missing ones in place. A page whose install fails is left for
+   * installBufferPages, which reports the failure. alloc->lock is a mutex in 6.1: the
+   * events show preempt depth 0.
+   */
+  private updatePageRangeAlloc61(start: number, end: number): void {
+    if (end <= start) return;
+    this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate: true, offset: start, size: sizeTDiff(end, start) }, 0);
+    for (let a = start; a < end; a += PAGE_SIZE) {
+      const i = pageIndex(a);
+      if (this.pages.isInstalled(i)) {
+        this.env.emit({ name: 'binder_alloc_lru_start', proc: this.env.pid, pageIndex: i }, 0);
+        if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
+        this.env.emit({ name: 'binder_alloc_lru_end', proc: this.env.pid, pageIndex: i }, 0);
+        continue;
+      }
+      if (!this.env.mmAlive() || !this.env.mapped() || this.env.pageAllocFails(i)) return;
+      this.env.emit({ name: 'binder_alloc_page_start', proc: this.env.pid, pageIndex: i }, 0);
+      this.pages.install(i);
+      if (i + 1 > this.pages.pagesHigh) this.pages.pagesHigh = i + 1;
+      this.env.emit({ name: 'binder_alloc_page_end', proc: this.env.pid, pageIndex: i }, 0);
+    }
+  }
+
   /** Freelist addition of freed pages (`binder_lru_freelist_add`), traced always. */
   private freelistAdd(start: number, end: number): void {
+    if (this.kernel === '6.1') return this.updatePageRangeFree61(start, end);
     this.env.emit(
       { name: 'binder_update_page_range', proc: this.env.pid, allocate: false, offset: start, size: sizeTDiff(end, start) },
       1,
@@ -110,6 +145,23 @@ export class CBinderAlloc {
       this.env.emit({ name: 'binder_free_lru_start', proc: this.env.pid, pageIndex: i }, 1);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
       this.env.emit({ name: 'binder_free_lru_end', proc: this.env.pid, pageIndex: i }, 1);
+    }
+  }
+
+  /**
+   * 6.1's `binder_update_page_range(alloc, 0, start, end)`: nothing for an empty range, else
+   * the `free_range` walk from `end - PAGE_SIZE` down to `start`, so the LRU receives a
+   * buffer's pages in descending order.
+   */
+  private updatePageRangeFree61(start: number, end: number): void {
+    if (end <= start) return;
+    this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate: false, offset: start, size: sizeTDiff(end, start) }, 0);
+    for (let a = end - PAGE_SIZE; a >= start; a -= PAGE_SIZE) {
+      const i = pageIndex(a);
+      if (!this.pages.isInstalled(i)) continue;
+      this.env.emit({ name: 'binder_free_lru_start', proc: this.env.pid, pageIndex: i }, 0);
+      if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
+      this.env.emit({ name: 'binder_free_lru_end', proc: this.env.pid, pageIndex: i }, 0);
     }
   }
 

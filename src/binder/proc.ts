@@ -63,6 +63,8 @@ export class BinderProc {
   readonly named = new Map<string, BufferHandle>();
   /** Page-allocation failures to inject, by page index (testing -ENOMEM). */
   readonly failPageAlloc = new Set<number>();
+  /** The shrinker's next read-trylocks of the mmap lock that fail regardless of time (`lock` step's `trylocks`). */
+  mmapTrylockFailures = 0;
   /** Skips of this process's pages, by reason. */
   readonly skips = new Map<SkipReason, number>();
 
@@ -110,7 +112,49 @@ export class BinderProc {
    * head (its saved position is stale once the lock was let go).
    */
   isolate(index: number, list: LruListHandle, t: SimTimeNs, emit: (e: BinderTraceEvent, depth: number) => void): IsolateOutcome {
-    return this.driver === 'c' ? this.isolateC(index, list, t, emit) : this.isolateRust(index, list, t);
+    if (this.driver !== 'c') return this.isolateRust(index, list, t);
+    return (this.alloc as CBinderAlloc).kernel === '6.1' ? this.isolateC61(index, list, t, emit) : this.isolateC(index, list, t, emit);
+  }
+
+  /**
+   * binder_alloc_free_page (6.1): alloc->mutex is tried first, then the page, the mm and its
+   * mmap lock; the page leaves the list, the lru lock is dropped, and the user mapping is
+   * zapped *before* the kernel page is freed (both with no spinlock held).
+   */
+  private isolateC61(
+    index: number,
+    list: LruListHandle,
+    t: SimTimeNs,
+    emit: (e: BinderTraceEvent, depth: number) => void,
+  ): IsolateOutcome {
+    const reason = this.firstCSkip61(index, t);
+    if (reason) return this.skip(reason);
+    list.isolate(this.pages.item(index));
+    this.pages.noteIsolated();
+    list.unlock();
+    if (this.vma === 'mapped') {
+      emit({ name: 'binder_unmap_user_start', proc: this.pid, pageIndex: index }, 0);
+      emit({ name: 'binder_unmap_user_end', proc: this.pid, pageIndex: index }, 0);
+    }
+    emit({ name: 'binder_unmap_kernel_start', proc: this.pid, pageIndex: index }, 0);
+    this.pages.uninstall(index, true);
+    emit({ name: 'binder_unmap_kernel_end', proc: this.pid, pageIndex: index }, 0);
+    list.lock();
+    return REMOVED;
+  }
+
+  /** 6.1's order of checks: mutex_trylock, page_ptr, mmget_not_zero, mmap_read_trylock, vma. */
+  private firstCSkip61(index: number, t: SimTimeNs): CSkipReason | undefined {
+    if (!this.allocLock.tryLock(t).ok) return 'alloc_lock';
+    if (!this.pages.isInstalled(index)) return 'page_freed';
+    if (!this.mmAlive) return 'mm_dead';
+    if (this.mmapTrylockFailures > 0) {
+      this.mmapTrylockFailures--;
+      return 'mmap_lock';
+    }
+    if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
+    if (this.vma === 'foreign') return 'invalid_vma';
+    return undefined;
   }
 
   /** binder_alloc_free_page (6.12). */
@@ -145,6 +189,10 @@ export class BinderProc {
   /** The C callback's checks in the kernel's order; the first that fails names the skip. */
   private firstCSkip(index: number, t: SimTimeNs): CSkipReason | undefined {
     if (!this.mmAlive) return 'mm_dead';
+    if (this.mmapTrylockFailures > 0) {
+      this.mmapTrylockFailures--;
+      return 'mmap_lock';
+    }
     if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
     if (!this.allocLock.tryLock(t).ok) return 'alloc_lock';
     if (!this.pages.isInstalled(index)) return 'page_freed';

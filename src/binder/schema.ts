@@ -93,6 +93,11 @@ export const lockStepSchema = z
     /** For `mmap` only: a writer (mmap/munmap/page install, the default) or a reader (page fault). */
     mode: z.enum(['read', 'write']).optional(),
     task: z.string().optional(),
+    /**
+     * For `mmap` only: the shrinker's next N read-trylocks of this mmap lock fail whatever
+     * the time (a writer that lets go in the middle of a walk, as a replayed capture shows).
+     */
+    trylocks: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -130,6 +130,7 @@ export function applyBinderStep(system: BinderSystem, s: BinderStep, now: SimTim
     switch (l.lock) {
       case 'mmap':
         p.mmapLock.hold(task, l.mode ?? 'write', now, l.hold);
+        p.mmapTrylockFailures = l.trylocks ?? 0;
         break;
       case 'alloc':
         p.allocLock.hold(task, 'exclusive', now, l.hold);

@@ -37,7 +37,7 @@ import {
   RUST_BINDER_SHRINKER_META,
   type BinderShrinkerTuning,
 } from './shrinker.js';
-import { CBuffer, type CAllocResult, type CBinderAlloc } from './cAlloc.js';
+import { CBinderAlloc, CBuffer, type CAllocResult } from './cAlloc.js';
 import type { RustAllocResult, RustBinderAlloc } from './rustAlloc.js';
 import { BINDER_EVENT_ID, BINDER_EVENT_NAMES, flagsForDepth, type BinderTraceEvent, type BinderTraceSink } from './trace.js';
 
@@ -148,6 +148,8 @@ export class BinderSystem {
           this.waits[lock] += ns;
         },
       });
+      // binder_alloc.c of the registry's kernel profile (6.1 walks page ranges its own way).
+      if (proc.alloc instanceof CBinderAlloc) proc.alloc.kernel = this.registry.profile;
       const idx = this.procs.length;
       this.procs.push(proc);
       this.byName.set(spec.name, proc);

@@ -17,6 +17,8 @@ async function dispatch(cmd: CliCommand): Promise<number> {
       return (await import('./commands/schema.js')).schemaCommand(cmd);
     case 'report':
       return (await import('./commands/report.js')).reportCommand(cmd);
+    case 'replay':
+      return (await import('./commands/replay.js')).replayCommand(cmd);
   }
 }
 

@@ -56,7 +56,16 @@ export interface SchemaArgs {
   readonly command: 'schema';
 }
 
-export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | ReportArgs;
+export interface ReplayArgs {
+  readonly command: 'replay';
+  readonly traces: readonly string[];
+  readonly scenario: string | undefined;
+  readonly kernel: '6.1' | '6.12' | undefined;
+  readonly compare: boolean;
+  readonly reclaimFromTrace: boolean;
+}
+
+export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | ReportArgs | ReplayArgs;
 
 export type ParseResult =
   | { readonly ok: true; readonly cmd: CliCommand }
@@ -157,6 +166,18 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .requiredOption('-o, --out <file>', 'HTML file to write')
     .action((file: string, o: { out: string }) => {
       result = { command: 'report', result: file, out: o.out };
+    });
+
+  program
+    .command('replay')
+    .description("replay a captured trace's Binder traffic through the model (what-if with --scenario)")
+    .argument('<trace...>', 'ftrace text files with binder events (plain or .gz; trace file or trace-cmd report)')
+    .option('--scenario <file>', 'the machine to replay on (memory, shrinkers, pressure, kernel, driver, seeks)')
+    .addOption(new Option('--kernel <version>', 'kernel profile (default: the scenario\'s, else 6.12)').choices(['6.1', '6.12']))
+    .option('--compare', 'compare page events with the trace; exit 1 when they diverge', false)
+    .option('--reclaim-from-trace', "drive the Binder shrinker as the trace's binder_shrink_scan pairs record", false)
+    .action((traces: string[], o: { scenario?: string; kernel?: '6.1' | '6.12'; compare: boolean; reclaimFromTrace: boolean }) => {
+      result = { command: 'replay', traces, scenario: o.scenario, kernel: o.kernel, compare: o.compare, reclaimFromTrace: o.reclaimFromTrace };
     });
 
   program
