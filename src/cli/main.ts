@@ -15,6 +15,10 @@ async function dispatch(cmd: CliCommand): Promise<number> {
       return (await import('./commands/check.js')).checkCommand(cmd);
     case 'schema':
       return (await import('./commands/schema.js')).schemaCommand(cmd);
+    case 'sweep':
+      return (await import('./commands/sweep.js')).sweepCommand(cmd);
+    case 'merge':
+      return (await import('./commands/merge.js')).mergeCommand(cmd);
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * `shrinksim sweep SCENARIO [--set PATH=V1,V2 …] [--seeds 1..20] [--reference P]
+ *   [--workers N] [--json F] [--csv F] [--shard I/N --out DIR]`:
+ * every point (product of the values) × every seed on a worker pool, then the tidy rows and
+ * the summary per point. Every point is validated before anything runs (exit 2, one line).
+ * With `--shard`/`--out` only that shard's runs, written as a shard file for `merge`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SweepArgs } from '../parse.js';
+import { writeFileAtomic } from '../../report/writeFile.js';
+import { planSweepFile } from '../../sweep/plan.js';
+import { allRuns, runSweep, type SweepRow } from '../../sweep/pool.js';
+import { metaOf, metricNames, renderSweepCsv, renderSweepJson, type SweepMeta } from '../../sweep/result.js';
+import { parseShard, renderShard, shardFileName, shardRuns } from '../../sweep/shard.js';
+import { parseSeeds, parseSetFlag } from '../../sweep/spec.js';
+import { renderSweepSummary } from '../../sweep/summary.js';
+import { UserError } from '../../util/errors.js';
+
+/** A cli-progress bar on stderr (TTY only): runs done and the ETA. */
+async function progressBar(enabled: boolean, total: number): Promise<{ update(done: number): void; stop(): void } | undefined> {
+  if (!enabled || process.stderr.isTTY !== true || total < 2) return undefined;
+  const cliProgress = await import('cli-progress');
+  const bar = new cliProgress.SingleBar(
+    { format: 'sweep [{bar}] {value}/{total} runs (point × seed) | {eta_formatted} left', stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { update: (d) => bar.update(d), stop: () => bar.stop() };
+}
+
+/** Writes `--json`/`--csv` and prints the summary: shared by `sweep` and `merge`. */
+export function writeSweepOutputs(meta: SweepMeta, rows: readonly SweepRow[], o: { json: string | undefined; csv: string | undefined; quiet: boolean }): void {
+  const files: [string, string][] = [];
+  if (o.json !== undefined) files.push([o.json, renderSweepJson(meta, rows)]);
+  if (o.csv !== undefined) files.push([o.csv, renderSweepCsv(meta, rows)]);
+  for (const [f, text] of files) writeFileAtomic(f, text);
+  if (!o.quiet) process.stdout.write(renderSweepSummary(meta, rows, metricNames(rows)));
+}
+
+export async function sweepCommand(args: SweepArgs): Promise<number> {
+  const sets = args.sets.map(parseSetFlag);
+  const seeds = args.seeds === undefined ? undefined : parseSeeds(args.seeds, '--seeds');
+  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  if (shard && args.out === undefined) throw new UserError('--shard: needs --out DIR (where the shard file goes)');
+  if (args.out !== undefined && (args.json !== undefined || args.csv !== undefined)) {
+    throw new UserError('--out: a shard file is not a result; write --json/--csv with `shrinksim merge DIR`');
+  }
+  const plan = planSweepFile(args.scenario, { sets, seeds, reference: args.reference });
+  const total = plan.points.length * plan.seeds.length;
+  const runs = shard ? shardRuns(total, shard) : allRuns(plan);
+
+  const bar = await progressBar(args.progress, runs.length);
+  let rows: SweepRow[];
+  try {
+    rows = await runSweep(plan, { runs, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(bar ? { onDone: (d: number) => bar.update(d) } : {}) });
+  } finally {
+    bar?.stop();
+  }
+  const meta = metaOf(plan);
+  if (args.out !== undefined) {
+    const s = shard ?? { index: 0, count: 1 };
+    mkdirSync(args.out, { recursive: true });
+    const file = join(args.out, shardFileName(s));
+    writeFileAtomic(file, renderShard(meta, s, rows));
+    if (!args.quiet) process.stdout.write(`shard ${s.index}/${s.count}: ${rows.length} of ${total} runs → ${file}\n`);
+    return 0;
+  }
+  writeSweepOutputs(meta, rows, args);
+  return 0;
+}
