@@ -19,6 +19,8 @@ async function dispatch(cmd: CliCommand): Promise<number> {
       return (await import('./commands/sweep.js')).sweepCommand(cmd);
     case 'merge':
       return (await import('./commands/merge.js')).mergeCommand(cmd);
+    case 'diff':
+      return (await import('./commands/diff.js')).diffCommand(cmd);
   }
 }
 

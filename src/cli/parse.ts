@@ -65,7 +65,14 @@ export interface MergeArgs {
   readonly quiet: boolean;
 }
 
-export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | SweepArgs | MergeArgs;
+export interface DiffArgs {
+  readonly command: 'diff';
+  readonly a: string;
+  readonly b: string;
+  readonly tolerance: string | undefined;
+}
+
+export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | SweepArgs | MergeArgs | DiffArgs;
 
 export type ParseResult =
   | { readonly ok: true; readonly cmd: CliCommand }
@@ -141,6 +148,16 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('-q, --quiet', 'no summary on stdout', false)
     .action((inputs: string[], o: { json?: string; csv?: string; quiet: boolean }) => {
       set({ command: 'merge', inputs, json: o.json, csv: o.csv, quiet: o.quiet });
+    });
+
+  program
+    .command('diff')
+    .description('the metrics that moved between two run results (or sweep points FILE#N); exit 1 if any moved')
+    .argument('<a>', 'run --json file, or sweep --json file#POINT')
+    .argument('<b>', 'the same kinds')
+    .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
+    .action((a: string, b: string, o: { tolerance?: string }) => {
+      set({ command: 'diff', a, b, tolerance: o.tolerance });
     });
 }
 
