@@ -53,6 +53,8 @@ export interface SweepArgs {
   readonly csv: string | undefined;
   readonly shard: string | undefined;
   readonly out: string | undefined;
+  /** `--metrics REGEX`: the summary table shows only the metrics whose name matches. */
+  readonly metrics: string | undefined;
   readonly progress: boolean;
   readonly quiet: boolean;
 }
@@ -62,6 +64,7 @@ export interface MergeArgs {
   readonly inputs: readonly string[];
   readonly json: string | undefined;
   readonly csv: string | undefined;
+  readonly metrics: string | undefined;
   readonly quiet: boolean;
 }
 
@@ -120,9 +123,10 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('--csv <file>', 'write one row per point × seed as CSV')
     .option('--shard <I/N>', 'run only shard I of N (runs with (point*seeds+seedIndex) % N == I); needs --out')
     .option('--out <dir>', 'write the shard file shard-I-of-N.json into this directory')
+    .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; progress: boolean; quiet: boolean }) => {
       set({
         command: 'sweep',
         scenario,
@@ -134,6 +138,7 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
         csv: o.csv,
         shard: o.shard,
         out: o.out,
+        metrics: o.metrics,
         progress: o.progress,
         quiet: o.quiet,
       });
@@ -145,9 +150,10 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .argument('<dir-or-file...>', 'directories holding shard-*.json, or shard files')
     .option('--json <file>', 'write rows and summary as JSON')
     .option('--csv <file>', 'write one row per point × seed as CSV')
+    .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((inputs: string[], o: { json?: string; csv?: string; quiet: boolean }) => {
-      set({ command: 'merge', inputs, json: o.json, csv: o.csv, quiet: o.quiet });
+    .action((inputs: string[], o: { json?: string; csv?: string; metrics?: string; quiet: boolean }) => {
+      set({ command: 'merge', inputs, json: o.json, csv: o.csv, metrics: o.metrics, quiet: o.quiet });
     });
 
   program

@@ -88,10 +88,11 @@ function differing(sums: readonly PointSummary[], names: readonly string[]): str
 }
 
 /** The summary table (plain text, ends with a newline). */
-export function renderSweepSummary(meta: SweepMeta, rows: readonly SweepRow[], names: readonly string[]): string {
+export function renderSweepSummary(meta: SweepMeta, rows: readonly SweepRow[], names: readonly string[], only?: (name: string) => boolean): string {
   const sums = summarize(meta, rows, names);
   const vary = varying(rows, names);
-  const show = sums.length > 1 ? differing(sums, vary) : vary;
+  const differ = sums.length > 1 ? differing(sums, vary) : vary;
+  const show = only ? differ.filter(only) : differ;
   const P = meta.points.length;
   const S = meta.seeds.length;
   const out: string[] = [];
@@ -111,12 +112,18 @@ export function renderSweepSummary(meta: SweepMeta, rows: readonly SweepRow[], n
   });
   out.push(table(legend, new Set([0])).replace(/^/gm, '  '));
   if (show.length === 0) {
-    out.push(`all ${names.length} metrics are equal in every run`);
+    const why =
+      vary.length === 0
+        ? `all ${names.length} metrics are equal in every run`
+        : differ.length === 0
+          ? `no metric differs between points; ${vary.length} of ${names.length} vary with the seed alike in every point`
+          : `no metric that differs between points matches --metrics (${differ.length} differ)`;
+    out.push(why);
     return `${out.join('\n')}\n`;
   }
-  const seedOnly = vary.length - show.length;
+  const seedOnly = vary.length - differ.length;
   out.push(
-    `${show.length} of ${names.length} metrics differ between points; ${names.length - vary.length} are equal in every run` +
+    `${differ.length} of ${names.length} metrics differ between points${only ? ` (${show.length} shown: --metrics)` : ''}; ${names.length - vary.length} are equal in every run` +
       (seedOnly > 0 ? ` and ${seedOnly} vary with the seed alike in every point (not shown)` : ' (not shown)'),
   );
   out.push(`change is against point ${meta.reference};`);

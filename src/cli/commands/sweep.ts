@@ -30,18 +30,31 @@ async function progressBar(enabled: boolean, total: number): Promise<{ update(do
 }
 
 /** Writes `--json`/`--csv` and prints the summary: shared by `sweep` and `merge`. */
-export function writeSweepOutputs(meta: SweepMeta, rows: readonly SweepRow[], o: { json: string | undefined; csv: string | undefined; quiet: boolean }): void {
+export function writeSweepOutputs(meta: SweepMeta, rows: readonly SweepRow[], o: { json: string | undefined; csv: string | undefined; metrics: string | undefined; quiet: boolean }): void {
+  const only = metricsFilter(o.metrics);
   const files: [string, string][] = [];
   if (o.json !== undefined) files.push([o.json, renderSweepJson(meta, rows)]);
   if (o.csv !== undefined) files.push([o.csv, renderSweepCsv(meta, rows)]);
   for (const [f, text] of files) writeFileAtomic(f, text);
-  if (!o.quiet) process.stdout.write(renderSweepSummary(meta, rows, metricNames(rows)));
+  if (!o.quiet) process.stdout.write(renderSweepSummary(meta, rows, metricNames(rows), only));
+}
+
+/** `--metrics REGEX` → a name filter (checked before anything runs). */
+export function metricsFilter(text: string | undefined): ((name: string) => boolean) | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const re = new RegExp(text);
+    return (name) => re.test(name);
+  } catch (e) {
+    throw new UserError(`--metrics: not a regular expression: ${(e as Error).message}`);
+  }
 }
 
 export async function sweepCommand(args: SweepArgs): Promise<number> {
   const sets = args.sets.map(parseSetFlag);
   const seeds = args.seeds === undefined ? undefined : parseSeeds(args.seeds, '--seeds');
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  metricsFilter(args.metrics);
   if (shard && args.out === undefined) throw new UserError('--shard: needs --out DIR (where the shard file goes)');
   if (args.out !== undefined && (args.json !== undefined || args.csv !== undefined)) {
     throw new UserError('--out: a shard file is not a result; write --json/--csv with `shrinksim merge DIR`');
