@@ -1,6 +1,7 @@
 /**
  * The bundled what-if sweeps (scenarios/sweeps/) ask the questions of the old file pairs:
- * each point gives exactly the metrics of the matching single-run scenario.
+ * each point gives exactly the metrics of the matching single-run scenario, for every seed
+ * (the scripts draw no random numbers).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,14 +20,17 @@ describe('what-if sweeps', () => {
     const plan = planSweepFile(join(SCENARIOS, 'sweeps', 'whatif-seeks.yaml'), noFlags);
     expect(plan.points.map((p) => p.values)).toEqual([[2], [0]]);
     expect(plan.reference).toBe(0);
+    expect(plan.seeds).toEqual([1, 2, 3]);
     const rows = await runSweep(plan, { workers: 2 });
-    expect(rows.map((r) => r.metrics)).toEqual([single('whatif-seeks2'), single('whatif-seeks0')]);
+    const [two, zero] = [single('whatif-seeks2'), single('whatif-seeks0')];
+    expect(rows.map((r) => r.metrics)).toEqual([two, two, two, zero, zero, zero]);
   });
 
   it('whatif-clamp: the count clamp at ULONG_MAX/2 and ULONG_MAX/4 as two points', async () => {
     const plan = planSweepFile(join(SCENARIOS, 'sweeps', 'whatif-clamp.yaml'), noFlags);
     expect(plan.points.map((p) => p.values)).toEqual([['ULONG_MAX/2'], ['ULONG_MAX/4']]);
     const rows = await runSweep(plan, { workers: 2 });
-    expect(rows.map((r) => r.metrics)).toEqual([single('whatif-clamp-half'), single('whatif-clamp-quarter')]);
+    const [half, quarter] = [single('whatif-clamp-half'), single('whatif-clamp-quarter')];
+    expect(rows.map((r) => r.metrics)).toEqual([half, half, half, quarter, quarter, quarter]);
   });
 });
