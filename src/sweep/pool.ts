@@ -31,8 +31,8 @@ export interface PoolOptions {
   readonly workers?: number;
   /** Run indices to do (default: all). `runIndex = point × seeds + seedIndex`. */
   readonly runs?: readonly number[];
-  /** Called after each finished run with (done, total). */
-  readonly onDone?: (done: number, total: number) => void;
+  /** Called after each finished run with (runs done, runs to do, the run's row). */
+  readonly onDone?: (done: number, total: number, row: SweepRow) => void;
 }
 
 export const defaultWorkers = (): number => availableParallelism();
@@ -61,8 +61,9 @@ export async function runSweep(plan: SweepPlan, opts: PoolOptions = {}): Promise
           if (answer.user) throw new UserError(`${where}: ${answer.message.split('\n')[0]}`);
           throw new Error(`${where}: ${answer.message}`);
         }
-        out[slot] = { point: point.index, seed, metrics: answer.metrics };
-        opts.onDone?.(++done, runs.length);
+        const row = { point: point.index, seed, metrics: answer.metrics };
+        out[slot] = row;
+        opts.onDone?.(++done, runs.length, row);
       }),
     );
   } finally {

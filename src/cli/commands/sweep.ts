@@ -17,16 +17,38 @@ import { parseSeeds, parseSetFlag } from '../../sweep/spec.js';
 import { renderSweepSummary } from '../../sweep/summary.js';
 import { UserError } from '../../util/errors.js';
 
-/** A cli-progress bar on stderr (TTY only): runs done and the ETA. */
-async function progressBar(enabled: boolean, total: number): Promise<{ update(done: number): void; stop(): void } | undefined> {
-  if (!enabled || process.stderr.isTTY !== true || total < 2) return undefined;
+/**
+ * A cli-progress bar on stderr (TTY only): points done (every seed of the point finished),
+ * runs done and the ETA.
+ */
+async function progressBar(enabled: boolean, runs: readonly number[], seeds: number): Promise<{ update(done: number, row: SweepRow): void; stop(): void } | undefined> {
+  if (!enabled || process.stderr.isTTY !== true || runs.length < 2) return undefined;
   const cliProgress = await import('cli-progress');
+  // Runs left per point (a shard may hold only some of a point's seeds).
+  const left = new Map<number, number>();
+  for (const r of runs) left.set(Math.floor(r / seeds), (left.get(Math.floor(r / seeds)) ?? 0) + 1);
+  const points = left.size;
+  let pointsDone = 0;
   const bar = new cliProgress.SingleBar(
-    { format: 'sweep [{bar}] {value}/{total} runs (point × seed) | {eta_formatted} left', stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
+    {
+      format: 'sweep [{bar}] {pointsDone}/{points} points, {value}/{total} runs | {eta_formatted} left',
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 20,
+    },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
-  return { update: (d) => bar.update(d), stop: () => bar.stop() };
+  bar.start(runs.length, 0, { pointsDone, points });
+  return {
+    update: (d, row) => {
+      const n = (left.get(row.point) ?? 1) - 1;
+      left.set(row.point, n);
+      if (n === 0) pointsDone++;
+      bar.update(d, { pointsDone, points });
+    },
+    stop: () => bar.stop(),
+  };
 }
 
 /** Writes `--json`/`--csv` and prints the summary: shared by `sweep` and `merge`. */
@@ -63,10 +85,10 @@ export async function sweepCommand(args: SweepArgs): Promise<number> {
   const total = plan.points.length * plan.seeds.length;
   const runs = shard ? shardRuns(total, shard) : allRuns(plan);
 
-  const bar = await progressBar(args.progress, runs.length);
+  const bar = await progressBar(args.progress, runs, plan.seeds.length);
   let rows: SweepRow[];
   try {
-    rows = await runSweep(plan, { runs, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(bar ? { onDone: (d: number) => bar.update(d) } : {}) });
+    rows = await runSweep(plan, { runs, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(bar ? { onDone: (d: number, _t: number, row: SweepRow) => bar.update(d, row) } : {}) });
   } finally {
     bar?.stop();
   }
