@@ -99,6 +99,7 @@ export function loadDiffSide(arg: string): DiffSide {
     throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : code ? `cannot read (${code})` : `not JSON (${(e as Error).message.split('\n')[0]})`}`);
   }
   if (doc?.kind === 'shrinksim-sweep') return sweepPoint(doc, file, point);
+  if (doc?.kind === 'shrinksim-sweep-shard') throw new UserError(`${file}: a shard file; join the shards with \`shrinksim merge DIR --json FILE\` and diff FILE#N`);
   if (point !== undefined) throw new UserError(`${arg}: #${point} names a sweep point, but ${file} is not a sweep result`);
   try {
     return { label: `${file} (seed ${String(doc.seed)})`, values: new Map(metricsOf(doc)) };

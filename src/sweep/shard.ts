@@ -75,12 +75,27 @@ function readShard(file: string): ShardFile {
   }
   if (doc?.kind !== KIND) throw new UserError(`${file}: kind: expected "${KIND}" (a file written by sweep --shard)`);
   const shard = doc.shard as Shard;
+  const meta = doc.meta as SweepMeta | undefined;
+  const bad = (field: string) => new UserError(`${file}: ${field}: not as sweep --shard writes it (a damaged or edited shard file)`);
+  if (!shard || !Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.index < 0 || shard.index >= shard.count) throw bad('shard');
+  if (!meta || !Array.isArray(meta.points) || !Array.isArray(meta.seeds) || !Array.isArray(meta.params) || !Number.isInteger(meta.reference)) throw bad('meta');
+  if (!Array.isArray(doc.rows)) throw bad('rows');
+  for (const [i, r] of (doc.rows as unknown[]).entries()) {
+    const row = r as { point?: unknown; seed?: unknown; metrics?: unknown };
+    if (!Number.isInteger(row?.point) || !Number.isInteger(row?.seed) || !Array.isArray(row?.metrics)) throw bad(`rows[${i}]`);
+  }
   const rows = (doc.rows as { point: number; seed: number; metrics: [string, unknown][] }[]).map((r) => ({
     point: r.point,
     seed: r.seed,
-    metrics: r.metrics.map(([k, v]) => [k, countOf(v, `${file}: ${k}`)] as const) as Metrics,
+    metrics: r.metrics.map(([k, v]) => {
+      try {
+        return [String(k), countOf(v, k)] as const;
+      } catch (e) {
+        throw new UserError(`${file}: rows: ${(e as Error).message}`);
+      }
+    }) as Metrics,
   }));
-  return { file, shard, fingerprint: String(doc.fingerprint), meta: doc.meta as SweepMeta, rows };
+  return { file, shard, fingerprint: String(doc.fingerprint), meta, rows };
 }
 
 /** Shard files named directly, or every `shard-*.json` inside a directory. */

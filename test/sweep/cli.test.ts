@@ -78,6 +78,16 @@ describe('shrinksim sweep', () => {
     err = '';
     expect(await main(['merge', shards, join(other, 'shard-1-of-3.json')])).toBe(2);
     expect(err).toMatch(/shard-1-of-3\.json: from another sweep than .*shard-0-of-3\.json \(fingerprints differ\)\n$/);
+    // A damaged shard is one line, never a stack trace.
+    const damaged = join(dir, 'd');
+    await main(['sweep', ...SWEEP, '--shard', '0/1', '--out', damaged, '-q']);
+    const f = join(damaged, 'shard-0-of-1.json');
+    const doc = JSON.parse(readFileSync(f, 'utf8'));
+    doc.rows[2].metrics[0][1] = 'lots';
+    writeFileSync(f, JSON.stringify(doc));
+    err = '';
+    expect(await main(['merge', damaged])).toBe(2);
+    expect(err).toBe(`${f}: rows: binder.app.refaults: expected a count, got "lots"\n`);
   });
 });
 
