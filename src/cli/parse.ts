@@ -55,6 +55,8 @@ export interface SweepArgs {
   readonly out: string | undefined;
   /** `--metrics REGEX`: the summary table shows only the metrics whose name matches. */
   readonly metrics: string | undefined;
+  /** Validate and list the points, run nothing. */
+  readonly dryRun: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
 }
@@ -124,9 +126,10 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('--shard <I/N>', 'run only shard I of N (runs with (point*seeds+seedIndex) % N == I); needs --out')
     .option('--out <dir>', 'write the shard file shard-I-of-N.json into this directory')
     .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('--dry-run', 'validate every point and list them with their run indices; run nothing', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; dryRun: boolean; progress: boolean; quiet: boolean }) => {
       set({
         command: 'sweep',
         scenario,
@@ -139,6 +142,7 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
         shard: o.shard,
         out: o.out,
         metrics: o.metrics,
+        dryRun: o.dryRun,
         progress: o.progress,
         quiet: o.quiet,
       });

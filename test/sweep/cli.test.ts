@@ -44,6 +44,20 @@ describe('shrinksim sweep', () => {
     expect(err).toMatch(/^\S+tiny\.yaml: --set memory\.totl=1GiB: memory\.totl: unknown key \(expected one of: total,/);
   });
 
+  it('--dry-run lists the points and, with --shard, the runs runIndex % N == I; nothing runs', async () => {
+    expect(await main(['sweep', ...SWEEP, '--dry-run', '--shard', '1/5', '--out', join(tempDir(), 'never')])).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/: 4 points × 3 seeds = 12 runs; reference point 0$/);
+    expect(lines[2]).toBe('shard 1/5: 3 runs (runIndex % 5 == 1)');
+    // Runs 1, 6, 11: point 0 seed index 1, point 2 seed index 0, point 3 seed index 2.
+    expect(lines.slice(3).map((l) => l.replace(/sha256:\w+/, 'H'))).toEqual([
+      '  0  binder.shrinker.seeks=2 workload.memory[0].rate=20MiB/s  H  runs 1',
+      '  1  binder.shrinker.seeks=2 workload.memory[0].rate=40MiB/s  H  runs none',
+      '  2  binder.shrinker.seeks=0 workload.memory[0].rate=20MiB/s  H  runs 6',
+      '  3  binder.shrinker.seeks=0 workload.memory[0].rate=40MiB/s  H  runs 11',
+    ]);
+  });
+
   it('prints the summary table, writes the tidy CSV (one row per point × seed) and the JSON', async () => {
     const dir = tempDir();
     const [json, csv, summary] = await unsharded(dir);

@@ -9,10 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepArgs } from '../parse.js';
 import { writeFileAtomic } from '../../report/writeFile.js';
-import { planSweepFile } from '../../sweep/plan.js';
+import { planSweepFile, type SweepPlan } from '../../sweep/plan.js';
 import { allRuns, runSweep, type SweepRow } from '../../sweep/pool.js';
-import { metaOf, metricNames, renderSweepCsv, renderSweepJson, type SweepMeta } from '../../sweep/result.js';
-import { parseShard, renderShard, shardFileName, shardRuns } from '../../sweep/shard.js';
+import { metaOf, metricNames, pointLabel, renderSweepCsv, renderSweepJson, type SweepMeta } from '../../sweep/result.js';
+import { parseShard, renderShard, shardFileName, shardRuns, type Shard } from '../../sweep/shard.js';
 import { parseSeeds, parseSetFlag } from '../../sweep/spec.js';
 import { renderSweepSummary } from '../../sweep/summary.js';
 import { UserError } from '../../util/errors.js';
@@ -72,6 +72,23 @@ export function metricsFilter(text: string | undefined): ((name: string) => bool
   }
 }
 
+/** `--dry-run`: the points, their run indices (this shard's only, with --shard) and hashes. */
+function renderPlan(plan: SweepPlan, runs: readonly number[], shard: Shard | undefined): string {
+  const S = plan.seeds.length;
+  const mine = new Set(runs);
+  const lines = [
+    `sweep ${plan.name} (${plan.file}): ${plan.points.length} points × ${S} seeds = ${plan.points.length * S} runs; reference point ${plan.reference}`,
+    `seeds: ${plan.seeds.join(',')}`,
+  ];
+  if (shard) lines.push(`shard ${shard.index}/${shard.count}: ${runs.length} runs (runIndex % ${shard.count} == ${shard.index})`);
+  const meta = metaOf(plan);
+  for (const p of plan.points) {
+    const ids = plan.seeds.map((_, i) => p.index * S + i).filter((r) => mine.has(r));
+    lines.push(`  ${p.index}  ${pointLabel(meta, p.index)}  ${p.hash}  runs ${ids.length === S ? `${p.index * S}..${p.index * S + S - 1}` : ids.join(',') || 'none'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export async function sweepCommand(args: SweepArgs): Promise<number> {
   const sets = args.sets.map(parseSetFlag);
   const seeds = args.seeds === undefined ? undefined : parseSeeds(args.seeds, '--seeds');
@@ -84,6 +101,10 @@ export async function sweepCommand(args: SweepArgs): Promise<number> {
   const plan = planSweepFile(args.scenario, { sets, seeds, reference: args.reference });
   const total = plan.points.length * plan.seeds.length;
   const runs = shard ? shardRuns(total, shard) : allRuns(plan);
+  if (args.dryRun) {
+    process.stdout.write(renderPlan(plan, runs, shard));
+    return 0;
+  }
 
   const bar = await progressBar(args.progress, runs, plan.seeds.length);
   let rows: SweepRow[];
