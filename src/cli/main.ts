@@ -19,6 +19,12 @@ async function dispatch(cmd: CliCommand): Promise<number> {
       return (await import('./commands/report.js')).reportCommand(cmd);
     case 'replay':
       return (await import('./commands/replay.js')).replayCommand(cmd);
+    case 'sweep':
+      return (await import('./commands/sweep.js')).sweepCommand(cmd);
+    case 'merge':
+      return (await import('./commands/merge.js')).mergeCommand(cmd);
+    case 'diff':
+      return (await import('./commands/diff.js')).diffCommand(cmd);
   }
 }
 

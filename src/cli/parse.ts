@@ -65,7 +65,43 @@ export interface ReplayArgs {
   readonly reclaimFromTrace: boolean;
 }
 
-export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | ReportArgs | ReplayArgs;
+export interface SweepArgs {
+  readonly command: 'sweep';
+  readonly scenario: string;
+  /** `--set PATH=V1,V2,…` texts, in order (parsed by the command). */
+  readonly sets: readonly string[];
+  readonly seeds: string | undefined;
+  readonly reference: string | undefined;
+  readonly workers: number | undefined;
+  readonly json: string | undefined;
+  readonly csv: string | undefined;
+  readonly shard: string | undefined;
+  readonly out: string | undefined;
+  /** `--metrics REGEX`: the summary table shows only the metrics whose name matches. */
+  readonly metrics: string | undefined;
+  /** Validate and list the points, run nothing. */
+  readonly dryRun: boolean;
+  readonly progress: boolean;
+  readonly quiet: boolean;
+}
+
+export interface MergeArgs {
+  readonly command: 'merge';
+  readonly inputs: readonly string[];
+  readonly json: string | undefined;
+  readonly csv: string | undefined;
+  readonly metrics: string | undefined;
+  readonly quiet: boolean;
+}
+
+export interface DiffArgs {
+  readonly command: 'diff';
+  readonly a: string;
+  readonly b: string;
+  readonly tolerance: string | undefined;
+}
+
+export type CliCommand = ConformArgs | RunArgs | CheckArgs | SchemaArgs | SweepArgs | MergeArgs | DiffArgs | ReportArgs | ReplayArgs;
 
 export type ParseResult =
   | { readonly ok: true; readonly cmd: CliCommand }
@@ -90,6 +126,73 @@ function seedOf(value: string): number {
     throw new ParseFailure(`--seed: expected a non-negative integer, got "${value}"`);
   }
   return Number(value);
+}
+
+const collect = (value: string, prev: string[] | undefined): string[] => [...(prev ?? []), value];
+
+function workersOf(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw new ParseFailure(`--workers: expected a whole number from 1 to 1024, got "${value}"`);
+  return Number(value);
+}
+
+/** `sweep`, `merge` and `diff` (src/cli/commands/{sweep,merge,diff}.ts). */
+function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): void {
+  program
+    .command('sweep')
+    .description('run a scenario over parameter values × seeds on a worker pool; a tidy table and a summary per point')
+    .argument('<scenario>', 'scenario file (may have a sweep: section)')
+    .option('--set <PATH=V1,V2>', 'sweep a scenario field over values (repeatable; product of all)', collect)
+    .option('--seeds <list>', 'seeds: 1..20, 1,2,7 (default: the scenario seed)')
+    .option('--reference <point>', 'the point changes are measured against: an index or PATH=V (default 0)')
+    .option('--workers <n>', 'worker threads (default: the available cores)', workersOf)
+    .option('--json <file>', 'write rows and summary as JSON')
+    .option('--csv <file>', 'write one row per point × seed as CSV')
+    .option('--shard <I/N>', 'run only shard I of N (runs with (point*seeds+seedIndex) % N == I); needs --out')
+    .option('--out <dir>', 'write the shard file shard-I-of-N.json into this directory')
+    .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('--dry-run', 'validate every point and list them with their run indices; run nothing', false)
+    .option('--no-progress', 'never show a progress bar')
+    .option('-q, --quiet', 'no summary on stdout', false)
+    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; dryRun: boolean; progress: boolean; quiet: boolean }) => {
+      set({
+        command: 'sweep',
+        scenario,
+        sets: o.set ?? [],
+        seeds: o.seeds,
+        reference: o.reference,
+        workers: o.workers,
+        json: o.json,
+        csv: o.csv,
+        shard: o.shard,
+        out: o.out,
+        metrics: o.metrics,
+        dryRun: o.dryRun,
+        progress: o.progress,
+        quiet: o.quiet,
+      });
+    });
+
+  program
+    .command('merge')
+    .description('join the shard files of a sweep into the result the unsharded sweep gives')
+    .argument('<dir-or-file...>', 'directories holding shard-*.json, or shard files')
+    .option('--json <file>', 'write rows and summary as JSON')
+    .option('--csv <file>', 'write one row per point × seed as CSV')
+    .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('-q, --quiet', 'no summary on stdout', false)
+    .action((inputs: string[], o: { json?: string; csv?: string; metrics?: string; quiet: boolean }) => {
+      set({ command: 'merge', inputs, json: o.json, csv: o.csv, metrics: o.metrics, quiet: o.quiet });
+    });
+
+  program
+    .command('diff')
+    .description('the metrics that moved between two run results (or sweep points FILE#N); exit 1 if any moved')
+    .argument('<a>', 'run --json file, or sweep --json file#POINT')
+    .argument('<b>', 'the same kinds')
+    .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
+    .action((a: string, b: string, o: { tolerance?: string }) => {
+      set({ command: 'diff', a, b, tolerance: o.tolerance });
+    });
 }
 
 export function parseCli(argv: readonly string[]): ParseResult {
@@ -186,6 +289,8 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .action(() => {
       result = { command: 'schema' };
     });
+
+  addSweepCommands(program, (cmd) => (result = cmd));
 
   try {
     program.parse([...argv], { from: 'user' });
