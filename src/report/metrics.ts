@@ -96,8 +96,12 @@ export function metricsOf(result: unknown): Metrics {
   });
 
   if (isObj(r.vmstat)) {
-    for (const k of sortedKeys(r.vmstat)) {
-      const v = r.vmstat[k];
+    const vm = r.vmstat;
+    for (const k of sortedKeys(vm)) {
+      // The JSON writes an unsafe count as a number plus an exact `<key>Exact` string: take the
+      // exact one under the counter's own name.
+      if (k.endsWith('Exact') && k.slice(0, -5) in vm) continue;
+      const v = vm[`${k}Exact`] ?? vm[k];
       if (typeof v === 'number' || typeof v === 'bigint' || (typeof v === 'string' && /^-?\d+$/.test(v))) put(`vmstat.${k}`, v);
     }
   }
