@@ -6,7 +6,7 @@
  * left, trace again.
  */
 import { s32, s64, u64, type Long, type ULong } from '../kint.js';
-import type { MmShrinkSlabEnd, MmShrinkSlabStart, ShrinkerTraceRef } from '../../trace/shrinkEvents.js';
+import type { MmShrinkSlabEnd, MmShrinkSlabStart, ShrinkerTraceRef } from './events.js';
 import { loopContinues, nrToScanOf } from './arith.js';
 import { CURRENT_FORMULA, type ShrinkFormula } from './formula.js';
 import {
