@@ -9,6 +9,9 @@
 // Ops/s is 1000 / mean latency (ms), i.e. task calls per second; a bench that batches
 // several operations per call reports the per-operation rate as a figure.
 //
+// Compared figures are rates per CPU-second of the process (bench/lib/cpu.mjs; the C program
+// uses CLOCK_PROCESS_CPUTIME_ID): on a shared machine wall-clock rates swing with the load.
+//
 // Side by side with C: bench/c/kernel_bench.c does the same work as the figures listed in
 // COMPARED, compiled with the system `cc -O2` and run once in the same bench run (before the
 // TypeScript benches, so both see the same machine load). The last table prints, per figure,
