@@ -4,14 +4,14 @@
  */
 import { SimLock, type SimTimeNs } from '../mm/locks.js';
 import { BINDER_MAX_MAPPING, pageAlign, PAGE_SIZE } from './constants.js';
-import { CBinderAlloc, type CBuffer } from './cAlloc.js';
-import type { AllocEnv, BlockingLock } from './env.js';
+import { CBinderAlloc, type CAllocEnv, type CBuffer } from './cAlloc.js';
+import type { BlockingLock } from './env.js';
 import { LRU_REMOVED_RETRY, LRU_SKIP } from '../mm/listLru/index.js';
 import type { BinderFreelist, LruListHandle, LruStatus } from './lru.js';
 import { C_SKIP_REASONS, RUST_SKIP_REASONS, type CSkipReason, type RustSkipReason, type SkipReason } from './lockOrder.js';
 import { BinderPages } from './pages.js';
 import { RustBinderAlloc, type RustRange } from './rustAlloc.js';
-import type { BinderTraceEvent } from './trace.js';
+import type { BinderEventName, BinderPageEventName, BinderTraceEvent } from './trace.js';
 
 export type BinderDriver = 'c' | 'rust';
 
@@ -27,6 +27,12 @@ export interface ProcHooks {
   emit(event: BinderTraceEvent, depth: number): void;
   /** Records a blocking wait of `ns` on `lock`. */
   waited(lock: BlockingLock, ns: SimTimeNs): void;
+  /**
+   * Optional: counts event `name` and returns true when no record of it is wanted (no trace
+   * sink), so that the allocator builds no event object; returns false, counting nothing,
+   * when the event must go through `emit`. Without it every event goes through `emit`.
+   */
+  tally?(name: BinderEventName): boolean;
 }
 
 export interface ProcSpec {
@@ -65,6 +71,8 @@ export class BinderProc {
   readonly failPageAlloc = new Set<number>();
   /** Skips of this process's pages, by reason. */
   readonly skips = new Map<SkipReason, number>();
+  /** `ProcHooks.tally`, if the system offers it. */
+  private readonly tally: ((name: BinderEventName) => boolean) | undefined;
 
   constructor(spec: ProcSpec, base: number, freelist: BinderFreelist, hooks: ProcHooks) {
     this.name = spec.name;
@@ -75,7 +83,8 @@ export class BinderProc {
     this.mmapLock = new SimLock(`${spec.name}.mmap_lock`, 'rwsem');
     this.allocLock = new SimLock(`${spec.name}.${spec.driver === 'c' ? 'alloc->lock' : 'range.lock'}`, 'spinlock');
     this.mmMutex = new SimLock(`${spec.name}.range.mm_lock`, 'mutex');
-    const env: AllocEnv = {
+    this.tally = hooks.tally ? (name) => (hooks.tally as (n: BinderEventName) => boolean)(name) : undefined;
+    const env: CAllocEnv = {
       pid: spec.pid,
       mmAlive: () => this.mmAlive,
       mapped: () => this.vma === 'mapped',
@@ -91,6 +100,7 @@ export class BinderProc {
       },
       emit: (e, depth) => hooks.emit(e, depth),
       pageAllocFails: (i) => this.failPageAlloc.has(i),
+      ...(this.tally ? { tally: this.tally } : {}),
     };
     this.alloc =
       spec.driver === 'c' ? new CBinderAlloc(this.bufferSize, this.pages, env) : new RustBinderAlloc(this.bufferSize, this.pages, env);
@@ -125,21 +135,31 @@ export class BinderProc {
     // Held now: the lru lock (the walker's) and alloc->lock (just trylocked): the preempt
     // depth that the flags column of unmap_kernel shows.
     const spinDepth = (list.lockHeld ? 1 : 0) + 1;
-    emit({ name: 'binder_unmap_kernel_start', proc: this.pid, pageIndex: index }, spinDepth);
+    this.pageEvent(emit, 'binder_unmap_kernel_start', index, spinDepth);
     this.pages.uninstall(index, true);
-    emit({ name: 'binder_unmap_kernel_end', proc: this.pid, pageIndex: index }, spinDepth);
+    this.pageEvent(emit, 'binder_unmap_kernel_end', index, spinDepth);
     list.isolate(this.pages.item(index));
     this.pages.noteIsolated();
     // alloc->lock, then the lru lock, are dropped: zap_page_range_single may sleep. Only the
     // mmap read lock (and the mm reference) remain.
     list.unlock();
     if (this.vma === 'mapped') {
-      emit({ name: 'binder_unmap_user_start', proc: this.pid, pageIndex: index }, 0);
-      emit({ name: 'binder_unmap_user_end', proc: this.pid, pageIndex: index }, 0);
+      this.pageEvent(emit, 'binder_unmap_user_start', index, 0);
+      this.pageEvent(emit, 'binder_unmap_user_end', index, 0);
     }
     // mmap_read_unlock, mmput_async, __free_page; then the walker's lock is taken back.
     list.lock();
     return REMOVED;
+  }
+
+  /** A page tracepoint of the shrinker's callback: only counted when nobody records. */
+  private pageEvent(
+    emit: (e: BinderTraceEvent, depth: number) => void,
+    name: BinderPageEventName,
+    pageIndex: number,
+    depth: number,
+  ): void {
+    if (this.tally === undefined || !this.tally(name)) emit({ name, proc: this.pid, pageIndex }, depth);
   }
 
   /** The C callback's checks in the kernel's order; the first that fails names the skip. */
