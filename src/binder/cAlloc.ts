@@ -10,7 +10,7 @@
  */
 import { PAGE_SHIFT, PAGE_SIZE, sizeTDiff } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
-import type { BinderPages } from './pages.js';
+import { PAGE_INSTALLED, type BinderPages } from './pages.js';
 import type { BinderEventName, BinderPageEventName } from './trace.js';
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
 import { requestSize } from './requestSize.js';
@@ -31,8 +31,6 @@ const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
 export interface CAllocEnv extends AllocEnv {
   tally?(name: BinderEventName): boolean;
 }
-
-const NEVER_COUNTED = (): boolean => false;
 
 /** `struct binder_buffer` (the fields the allocator uses). */
 export class CBuffer implements RbNode<CBuffer> {
@@ -67,17 +65,15 @@ export class CBinderAlloc {
   /** The spam detector's low-async-space warnings (below buffer_size / 10). */
   lowAsyncWarnings = 0;
 
-  /** `pages.installed`, read directly on the per-page paths. */
-  private readonly installed: Uint8Array;
-  private readonly tally: (name: BinderEventName) => boolean;
+  /** `pages.flags`, read directly on the per-page paths (bit PAGE_INSTALLED). */
+  private readonly pageFlags: Uint8Array;
 
   constructor(
     readonly bufferSize: number,
     private readonly pages: BinderPages,
     private readonly env: CAllocEnv,
   ) {
-    this.installed = pages.installed;
-    this.tally = env.tally ? (name) => (env.tally as (n: BinderEventName) => boolean)(name) : NEVER_COUNTED;
+    this.pageFlags = pages.flags;
     this.head = new CBuffer(0);
     this.insertFreeBuffer(this.head);
     this.freeAsyncSpace = Math.floor(bufferSize / 2);
@@ -110,22 +106,22 @@ export class CBinderAlloc {
 
   /** A page tracepoint: counted only, or emitted as a record when one is wanted. */
   private pageEvent(name: BinderPageEventName, pageIndex: number, depth: number): void {
-    if (!this.tally(name)) this.env.emit({ name, proc: this.env.pid, pageIndex }, depth);
+    if (this.env.tally?.(name) !== true) this.env.emit({ name, proc: this.env.pid, pageIndex }, depth);
   }
 
   /** `binder_update_page_range` (under the alloc lock: depth 1). */
   private rangeEvent(allocate: boolean, start: number, end: number): void {
-    if (this.tally('binder_update_page_range')) return;
+    if (this.env.tally?.('binder_update_page_range') === true) return;
     this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate, offset: start, size: sizeTDiff(end, start) }, 1);
   }
 
   /** Freelist removal of an allocation's pages (`binder_lru_freelist_del`), traced always. */
   private freelistDel(start: number, end: number): void {
     this.rangeEvent(true, start, end);
-    const installed = this.installed;
+    const flags = this.pageFlags;
     // start and end are page-aligned: pages start>>12 .. (end>>12) - 1.
     for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-      if (installed[i] === 1) {
+      if ((flags[i]! & PAGE_INSTALLED) !== 0) {
         this.pageEvent('binder_alloc_lru_start', i, 1);
         // The kernel WARNs if the page was not listed; the model keeps going the same way.
         if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
@@ -139,9 +135,9 @@ export class CBinderAlloc {
   /** Freelist addition of freed pages (`binder_lru_freelist_add`), traced always. */
   private freelistAdd(start: number, end: number): void {
     this.rangeEvent(false, start, end);
-    const installed = this.installed;
+    const flags = this.pageFlags;
     for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-      if (installed[i] !== 1) continue;
+      if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
       this.pageEvent('binder_free_lru_start', i, 1);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
       this.pageEvent('binder_free_lru_end', i, 1);
@@ -231,10 +227,10 @@ export class CBinderAlloc {
 
   /** `binder_install_buffer_pages`: after the lock is dropped, install what is missing. */
   private installBufferPages(b: CBuffer, size: number): BinderFailure | undefined {
-    const installed = this.installed;
+    const flags = this.pageFlags;
     const final = pageAlign(b.start + size) >> PAGE_SHIFT;
     for (let i = b.start >> PAGE_SHIFT; i < final; i++) {
-      if (installed[i] === 1) continue;
+      if ((flags[i]! & PAGE_INSTALLED) !== 0) continue;
       this.pageEvent('binder_alloc_page_start', i, 0);
       // `binder_install_single_page`: mm reference, then the mmap lock for write (several
       // tasks may race to install the same page), then the vma must still be there.

@@ -65,14 +65,24 @@ export class BinderProc {
   /** `mm_users > 0`: mmget_not_zero succeeds. */
   mmAlive = true;
   vma: VmaState = 'mapped';
+  // Made on first use: most of a scenario's processes never need them (heap per process).
+  private namedMap: Map<string, BufferHandle> | undefined;
+  private failSet: Set<number> | undefined;
+  private skipMap: Map<SkipReason, number> | undefined;
   /** Buffers by the name the script gave them. */
-  readonly named = new Map<string, BufferHandle>();
+  get named(): Map<string, BufferHandle> {
+    return (this.namedMap ??= new Map());
+  }
   /** Page-allocation failures to inject, by page index (testing -ENOMEM). */
-  readonly failPageAlloc = new Set<number>();
+  get failPageAlloc(): Set<number> {
+    return (this.failSet ??= new Set());
+  }
   /** Skips of this process's pages, by reason. */
-  readonly skips = new Map<SkipReason, number>();
-  /** `ProcHooks.tally`, if the system offers it. */
-  private readonly tally: ((name: BinderEventName) => boolean) | undefined;
+  get skips(): Map<SkipReason, number> {
+    return (this.skipMap ??= new Map());
+  }
+  /** What the allocator sees of this process (also counts the callback's events). */
+  private readonly env: ProcAllocEnv;
 
   constructor(spec: ProcSpec, base: number, freelist: BinderFreelist, hooks: ProcHooks) {
     this.name = spec.name;
@@ -83,27 +93,15 @@ export class BinderProc {
     this.mmapLock = new SimLock(`${spec.name}.mmap_lock`, 'rwsem');
     this.allocLock = new SimLock(`${spec.name}.${spec.driver === 'c' ? 'alloc->lock' : 'range.lock'}`, 'spinlock');
     this.mmMutex = new SimLock(`${spec.name}.range.mm_lock`, 'mutex');
-    this.tally = hooks.tally ? (name) => (hooks.tally as (n: BinderEventName) => boolean)(name) : undefined;
-    const env: CAllocEnv = {
-      pid: spec.pid,
-      mmAlive: () => this.mmAlive,
-      mapped: () => this.vma === 'mapped',
-      acquire: (lock) => {
-        const t = hooks.now();
-        const wait =
-          lock === 'alloc'
-            ? this.allocLock.waitNs(t, 'exclusive')
-            : lock === 'mm_mutex'
-              ? this.mmMutex.waitNs(t, 'exclusive')
-              : this.mmapLock.waitNs(t, lock === 'mmap_read' ? 'read' : 'write');
-        if (wait > 0) hooks.waited(lock, wait);
-      },
-      emit: (e, depth) => hooks.emit(e, depth),
-      pageAllocFails: (i) => this.failPageAlloc.has(i),
-      ...(this.tally ? { tally: this.tally } : {}),
-    };
+    const env = new ProcAllocEnv(this, hooks);
+    this.env = env;
     this.alloc =
       spec.driver === 'c' ? new CBinderAlloc(this.bufferSize, this.pages, env) : new RustBinderAlloc(this.bufferSize, this.pages, env);
+  }
+
+  /** Whether a page-allocation failure is injected at `index` (no set made to say no). */
+  pageAllocFails(index: number): boolean {
+    return this.failSet !== undefined && this.failSet.has(index);
   }
 
   private skip(reason: SkipReason): IsolateOutcome {
@@ -159,7 +157,7 @@ export class BinderProc {
     pageIndex: number,
     depth: number,
   ): void {
-    if (this.tally === undefined || !this.tally(name)) emit({ name, proc: this.pid, pageIndex }, depth);
+    if (!this.env.tally(name)) emit({ name, proc: this.pid, pageIndex }, depth);
   }
 
   /** The C callback's checks in the kernel's order; the first that fails names the skip. */
@@ -197,6 +195,47 @@ export class BinderProc {
     if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
     if (!this.allocLock.tryLock(t).ok) return 'range_lock';
     return undefined;
+  }
+}
+
+/**
+ * The allocator's view of its process (AllocEnv), as one small object with methods rather
+ * than a closure per callback: 1,024 processes carry 1,024 of these.
+ */
+class ProcAllocEnv implements CAllocEnv {
+  readonly pid: number;
+  constructor(
+    private readonly proc: BinderProc,
+    private readonly hooks: ProcHooks,
+  ) {
+    this.pid = proc.pid;
+  }
+  /** ProcHooks.tally when the system has it; false (emit a record) otherwise. */
+  tally(name: BinderEventName): boolean {
+    return this.hooks.tally !== undefined && this.hooks.tally(name);
+  }
+  mmAlive(): boolean {
+    return this.proc.mmAlive;
+  }
+  mapped(): boolean {
+    return this.proc.vma === 'mapped';
+  }
+  acquire(lock: BlockingLock): void {
+    const p = this.proc;
+    const t = this.hooks.now();
+    const wait =
+      lock === 'alloc'
+        ? p.allocLock.waitNs(t, 'exclusive')
+        : lock === 'mm_mutex'
+          ? p.mmMutex.waitNs(t, 'exclusive')
+          : p.mmapLock.waitNs(t, lock === 'mmap_read' ? 'read' : 'write');
+    if (wait > 0) this.hooks.waited(lock, wait);
+  }
+  emit(e: BinderTraceEvent, depth: number): void {
+    this.hooks.emit(e, depth);
+  }
+  pageAllocFails(index: number): boolean {
+    return this.proc.pageAllocFails(index);
   }
 }
 

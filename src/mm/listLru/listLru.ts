@@ -2,7 +2,7 @@
  * `struct list_lru` (mm/list_lru.c, include/linux/list_lru.h) on typed arrays.
  *
  * Items are integer ids 0..n-1 chosen by the owner (a Binder page's global id, …). Every
- * item has three Int32 slots: `next`, `prev` and `owner` (the sublist it is on, −1 when it is
+ * item has three slots: Int32 `next` and `prev`, and `owner` (the sublist it is on, −1 when it is
  * on none). A sublist is one `list_lru_one`: head, tail, `nr_items`, plus its node and memcg.
  * Sublists come in rows of `nrNodes`, one row per memcg kmem id, row 0 being the node-level
  * lists (kmem id −1). Nothing is allocated per item, so millions of pages cost 12 bytes each,
@@ -120,7 +120,8 @@ export class ListLru {
   // Per item.
   private next: Int32Array;
   private prev: Int32Array;
-  private owner: Int32Array;
+  /** Int16 while sublist ids fit (10 bytes per item in all), Int32 after (see ensureRow). */
+  private owner: Int16Array | Int32Array;
 
   // Per sublist (list_lru_one).
   private head: Int32Array;
@@ -168,7 +169,7 @@ export class ListLru {
     const cap = Math.max(16, Math.min(MAX_ITEMS, Math.floor(opts.initialCapacity ?? 1024)));
     this.next = new Int32Array(cap).fill(NIL);
     this.prev = new Int32Array(cap).fill(NIL);
-    this.owner = new Int32Array(cap).fill(NIL);
+    this.owner = new Int16Array(cap).fill(NIL);
 
     const subCap = nrNodes * 4;
     this.head = new Int32Array(subCap);
@@ -722,6 +723,8 @@ export class ListLru {
     const base = this.nrSublists;
     const need = base + this.nrNodes;
     if (need > this.head.length) this.growSublists(need);
+    // Sublist ids up to need − 1 must fit the owner slots: widen once when they no longer do.
+    if (need - 1 > INT16_MAX && this.owner instanceof Int16Array) this.owner = Int32Array.from(this.owner);
     for (let nid = 0; nid < this.nrNodes; nid++) {
       const s = base + nid;
       this.head[s] = NIL;
@@ -748,7 +751,7 @@ export class ListLru {
     while (cap < min) cap = Math.min(MAX_ITEMS, cap * 2);
     this.next = grow(this.next, cap, NIL);
     this.prev = grow(this.prev, cap, NIL);
-    this.owner = grow(this.owner, cap, NIL);
+    this.owner = this.owner instanceof Int16Array ? grow16(this.owner, cap, NIL) : grow(this.owner, cap, NIL);
   }
 
   private growSublists(min: number): void {
@@ -787,6 +790,16 @@ export class ListLru {
   private checkUnlocked(nid: number, op: string): void {
     if (this.lockHeldArr[nid] === 1) throw lruBug(`${op} on node ${nid} while its lru lock is held (deadlock)`);
   }
+}
+
+/** Largest sublist id an Int16 owner slot holds. */
+const INT16_MAX = 0x7fff;
+
+function grow16(a: Int16Array, cap: number, fill: number): Int16Array {
+  const b = new Int16Array(cap);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
 }
 
 function grow(a: Int32Array, cap: number, fill: number): Int32Array {
