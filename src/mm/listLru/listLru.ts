@@ -717,6 +717,9 @@ export class ListLru {
 
   /** First sublist id of memcg `m`'s row, creating the row (memcg_list_lru_alloc). */
   private ensureRow(m: number): number {
+    // The usual case first: the row exists (slot in range and set).
+    const known = this.memcgRow[m + 1];
+    if (known !== undefined && known !== NIL) return known;
     this.growMemcgTable(m);
     const have = this.memcgRow[m + 1]!;
     if (have !== NIL) return have;

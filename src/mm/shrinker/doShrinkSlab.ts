@@ -98,6 +98,8 @@ const FAST_LIM_BIG = BigInt(FAST_LIM);
 const FAST_ACC = 2 ** 51;
 const FAST_ACC_BIG = BigInt(FAST_ACC);
 const BATCH_DEFAULT = 128;
+/** 2^p for p = 0…62 (exact doubles): `2 ** p` goes through the runtime's pow on every call. */
+const POW2 = Float64Array.from({ length: 63 }, (_, p) => 2 ** p);
 
 /**
  * One do_shrink_slab call, written in place by `doShrinkSlabInto` (reuse one per caller; a
@@ -216,11 +218,14 @@ export function doShrinkSlabInto<P>(
   events = false,
   allowFast = true,
 ): boolean {
-  const raw = asULong(shrinker.ops.countRaw(sc, shrinker.priv));
-  out.raw = raw;
+  const counted = shrinker.ops.countRaw(sc, shrinker.priv);
   out.start = out.end = undefined;
+  // The usual count, 0 < count ≤ 2^48, is an unsigned long and neither 0 nor SHRINK_EMPTY.
+  const ordinary = counted > 0n && counted <= FAST_LIM_BIG;
+  const raw = ordinary ? counted : asULong(counted);
+  out.raw = raw;
   // `long freeable = count_objects()`; then compared with 0 and (unsigned) SHRINK_EMPTY.
-  if (raw === 0n || raw === SHRINK_EMPTY) {
+  if (!ordinary && (raw === 0n || raw === SHRINK_EMPTY)) {
     out.ran = false;
     return false;
   }
@@ -233,8 +238,8 @@ export function doShrinkSlabInto<P>(
   const wantEvents = events || sink !== undefined;
   if (
     allowFast &&
+    ordinary &&
     formula === CURRENT_FORMULA &&
-    raw <= FAST_LIM_BIG &&
     nr >= 0n &&
     nr <= FAST_LIM_BIG &&
     fastParams(priority, shrinker.seeks, shrinker.batch)
@@ -310,7 +315,7 @@ function fastCall<P>(
   sink: ShrinkTraceSink | undefined,
   wantEvents: boolean,
 ): void {
-  const pow = 2 ** priority;
+  const pow = POW2[priority]!;
   const seeks = shrinker.seeks;
   const delta = seeks !== 0 ? Math.floor((Math.floor(freeable / pow) * 4) / seeks) : Math.floor(freeable / 2);
   const twice = 2 * freeable;
@@ -356,15 +361,18 @@ function fastCall<P>(
     const n = bs < left ? bs : left;
     sc.nrToScan = n;
     sc.nrScanned = n;
-    const ret = asULong(shrinker.ops.scanRaw(sc, shrinker.priv));
+    const answered = shrinker.ops.scanRaw(sc, shrinker.priv);
     loopCalls++;
-    if (ret === SHRINK_STOP) {
+    // The usual answer, 0 ≤ freed ≤ 2^48, is an unsigned long and not SHRINK_STOP.
+    const small = answered >= 0n && answered <= FAST_LIM_BIG;
+    const ret = small ? answered : asULong(answered);
+    if (!small && ret === SHRINK_STOP) {
       // This call's nr_scanned is not counted; the un-attempted work is deferred below.
       out.stops++;
       break;
     }
     const got = sc.nrScanned;
-    if (ret <= FAST_LIM_BIG && Number.isSafeInteger(got) && got <= FAST_LIM && got >= -FAST_LIM) {
+    if (small && Number.isSafeInteger(got) && got <= FAST_LIM && got >= -FAST_LIM) {
       freed += retNum.of(ret);
       left -= got;
       scanned += got;
