@@ -28,8 +28,10 @@ const distDir = join(here, '..', 'dist');
 const filter = process.argv[2];
 const timeMs = Number(process.env.BENCH_TIME_MS ?? 1000);
 
+// The filter may name several benches: `npm run bench -- doShrink,listLru`.
+const wanted = filter ? filter.split(',').filter(Boolean) : [];
 const files = readdirSync(here)
-  .filter((f) => f.endsWith('.bench.mjs') && (!filter || f.includes(filter)))
+  .filter((f) => f.endsWith('.bench.mjs') && (wanted.length === 0 || wanted.some((w) => f.includes(w))))
   .sort();
 
 if (files.length === 0) {
