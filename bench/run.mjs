@@ -8,18 +8,30 @@
 //
 // Ops/s is 1000 / mean latency (ms), i.e. task calls per second; a bench that batches
 // several operations per call reports the per-operation rate as a figure.
-import { readdirSync } from 'node:fs';
+//
+// Compared figures are rates per CPU-second of the process (bench/lib/cpu.mjs; the C program
+// uses CLOCK_PROCESS_CPUTIME_ID): on a shared machine wall-clock rates swing with the load.
+//
+// Side by side with C: bench/c/kernel_bench.c does the same work as the figures listed in
+// COMPARED, compiled with the system `cc -O2` and run once in the same bench run (before the
+// TypeScript benches, so both see the same machine load). The last table prints, per figure,
+// the TypeScript rate, the C rate, their ratio and the target. Without `cc` it says so and
+// prints no ratio. BENCH_JSON=path also writes every figure as JSON (for before/after).
+import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
+import { cReference } from './lib/cref.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distDir = join(here, '..', 'dist');
 const filter = process.argv[2];
 const timeMs = Number(process.env.BENCH_TIME_MS ?? 1000);
 
+// The filter may name several benches: `npm run bench -- doShrink,listLru`.
+const wanted = filter ? filter.split(',').filter(Boolean) : [];
 const files = readdirSync(here)
-  .filter((f) => f.endsWith('.bench.mjs') && (!filter || f.includes(filter)))
+  .filter((f) => f.endsWith('.bench.mjs') && (wanted.length === 0 || wanted.some((w) => f.includes(w))))
   .sort();
 
 if (files.length === 0) {
@@ -52,6 +64,29 @@ function printTable(rows) {
   for (const r of rows.slice(1)) console.log(line(r));
 }
 
+/**
+ * Figures compared with C: the figure's name as a bench returns it, the key of the C
+ * program's output, and the target ratio (TS / C) from issue 8.
+ */
+const COMPARED = [
+  ['doShrinkSlab calls/s (3 scan calls each)', 'doShrinkSlab', 0.25],
+  ['planShrink+computeNextDeferred pairs/s', 'plan', null],
+  ['walk SKIP-all items/s', 'walkSkip', 0.3],
+  ['walk REMOVED-all items/s', 'walkRemoved', 0.3],
+  ['binder tx/s (C driver, 4 MiB, ring 48)', 'binderTx', 0.4],
+];
+/** Figures with an absolute target (no C side): name, target, 'max' or 'min'. */
+const ABSOLUTE = [
+  ['binder heap bytes per installed page (1,024 × 4 MiB)', 16, 'max'],
+  ['run of a 1-second scenario, CPU-s (median)', 0.25, 'max'],
+];
+
+const wantsC = files.some((f) => ['doShrinkSlab', 'listLru', 'binderTx'].some((n) => f.startsWith(n)));
+const cref = wantsC ? cReference(timeMs) : undefined;
+if (cref?.missing) console.log(`bench: C reference skipped (${cref.missing}); no ratios this run`);
+else if (cref) console.log(`bench: C reference compiled with ${cref.cc} -O2 (bench/c/kernel_bench.c)`);
+
+const allFigures = {};
 let failed = false;
 for (const file of files) {
   const mod = await import(pathToFileURL(join(here, file)).href);
@@ -67,6 +102,7 @@ for (const file of files) {
 
   console.log(`\n## ${file}`);
   const rows = [['task', 'ops/s', 'mean', '±rme', 'samples']];
+  if (bench.tasks.length === 0) rows.length = 0;
   for (const t of bench.tasks) {
     const r = t.result;
     if (r.state === 'completed' || r.state === 'aborted-with-statistics') {
@@ -79,8 +115,9 @@ for (const file of files) {
       rows.push([t.name, r.state, '', '', '']);
     }
   }
-  printTable(rows);
+  if (rows.length > 0) printTable(rows);
   if (figures && typeof figures === 'object') {
+    Object.assign(allFigures, figures);
     const entries = Object.entries(figures);
     if (entries.length > 0) {
       console.log('');
@@ -89,4 +126,35 @@ for (const file of files) {
     }
   }
 }
+// The C program checks its own Binder loop; the TS bench reports the same checksum.
+const tsCheck = allFigures['binder tx checksum'];
+if (cref?.figures && tsCheck !== undefined) {
+  const c = cref.figures.binderCheck;
+  const t = JSON.parse(tsCheck);
+  const same = Object.keys(c).every((k) => c[k] === t[k]);
+  console.log(`\nbinder loop checksum: ${same ? 'TS and C agree' : 'MISMATCH'} ${JSON.stringify(c)}`);
+  if (!same) {
+    console.log(`  TS: ${tsCheck}`);
+    failed = true;
+  }
+}
+
+const rows = [['figure', 'TS', 'C', 'ratio', 'target']];
+for (const [name, key, target] of COMPARED) {
+  if (!(name in allFigures)) continue;
+  const ts = allFigures[name];
+  const c = cref?.figures?.[key];
+  const ratio = typeof c === 'number' && c > 0 ? (ts / c).toFixed(3) : 'n/a';
+  rows.push([name, fmtNum(ts), c === undefined ? 'n/a' : fmtNum(c), ratio, target === null ? '—' : `≥ ${target}`]);
+}
+for (const [name, target, kind] of ABSOLUTE) {
+  if (!(name in allFigures)) continue;
+  rows.push([name, fmtNum(allFigures[name]), '—', '—', `${kind === 'max' ? '≤' : '≥'} ${target}`]);
+}
+if (rows.length > 1) {
+  console.log('\n## side by side with C');
+  printTable(rows);
+}
+if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ figures: allFigures, c: cref ?? null }, null, 2));
+
 if (failed) process.exitCode = 1;

@@ -8,11 +8,29 @@
  * global freelist when it is freed; an allocation takes its pages off the freelist under the
  * lock and installs missing pages after dropping it.
  */
-import { pageAlign, pageAligned, pageDown, pageIndex, sizeTDiff, PAGE_SIZE } from './constants.js';
+import { PAGE_SHIFT, PAGE_SIZE, sizeTDiff } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
-import type { BinderPages } from './pages.js';
+import { PAGE_INSTALLED, type BinderPages } from './pages.js';
+import type { BinderEventName, BinderPageEventName } from './trace.js';
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
 import { requestSize } from './requestSize.js';
+
+// Page arithmetic on offsets within one mapping (0 ≤ x ≤ 4 MiB, and −1 for the byte before
+// the mapping): 32-bit integer operations are exact there and floor like constants.ts's.
+const PAGE_MASK = -PAGE_SIZE;
+/** `x & PAGE_MASK` */
+const pageDown = (x: number): number => x & PAGE_MASK;
+/** `PAGE_ALIGN(x)` */
+const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
+
+/**
+ * The allocator's environment, plus an optional counter for events nobody records: when
+ * `tally(name)` returns true the event was counted and no record is built; false means a
+ * record is wanted, and the allocator emits it as usual (nothing counted by `tally`).
+ */
+export interface CAllocEnv extends AllocEnv {
+  tally?(name: BinderEventName): boolean;
+}
 
 /** `struct binder_buffer` (the fields the allocator uses). */
 export class CBuffer implements RbNode<CBuffer> {
@@ -25,6 +43,8 @@ export class CBuffer implements RbNode<CBuffer> {
   next: CBuffer | null = null;
   free = true;
   async = false;
+  /** The allocator the buffer belongs to (a handle from another process is not ours). */
+  owner: CBinderAlloc | null = null;
   dataSize = 0n;
   offsetsSize = 0n;
   extraSize = 0n;
@@ -38,7 +58,8 @@ export class CBinderAlloc {
   /** First buffer of `alloc->buffers`. */
   private head: CBuffer;
   readonly freeBuffers = new RbRoot<CBuffer>();
-  private readonly allocated = new Set<CBuffer>();
+  /** Allocated buffers (each also has `free` false and `owner` this allocator). */
+  private nrAllocated = 0;
   /** `free_async_space`, starts at half the mapping. */
   freeAsyncSpace: number;
   /** The spam detector's low-async-space warnings (below buffer_size / 10). */
@@ -51,11 +72,15 @@ export class CBinderAlloc {
    */
   kernel: '6.1' | '6.12' = '6.12';
 
+  /** `pages.flags`, read directly on the per-page paths (bit PAGE_INSTALLED). */
+  private readonly pageFlags: Uint8Array;
+
   constructor(
     readonly bufferSize: number,
     private readonly pages: BinderPages,
-    private readonly env: AllocEnv,
+    private readonly env: CAllocEnv,
   ) {
+    this.pageFlags = pages.flags;
     this.head = new CBuffer(0);
     this.insertFreeBuffer(this.head);
     this.freeAsyncSpace = Math.floor(bufferSize / 2);
@@ -86,20 +111,29 @@ export class CBinderAlloc {
     insertColor(this.freeBuffers, nb);
   }
 
+  /** A page tracepoint: counted only, or emitted as a record when one is wanted. */
+  private pageEvent(name: BinderPageEventName, pageIndex: number, depth: number): void {
+    if (this.env.tally?.(name) !== true) this.env.emit({ name, proc: this.env.pid, pageIndex }, depth);
+  }
+
+  /** `binder_update_page_range` (under the alloc lock: depth 1). */
+  private rangeEvent(allocate: boolean, start: number, end: number): void {
+    if (this.env.tally?.('binder_update_page_range') === true) return;
+    this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate, offset: start, size: sizeTDiff(end, start) }, 1);
+  }
+
   /** Freelist removal of an allocation's pages (`binder_lru_freelist_del`), traced always. */
   private freelistDel(start: number, end: number): void {
     if (this.kernel === '6.1') return this.updatePageRangeAlloc61(start, end);
-    this.env.emit(
-      { name: 'binder_update_page_range', proc: this.env.pid, allocate: true, offset: start, size: sizeTDiff(end, start) },
-      1,
-    );
-    for (let a = start; a < end; a += PAGE_SIZE) {
-      const i = pageIndex(a);
-      if (this.pages.isInstalled(i)) {
-        this.env.emit({ name: 'binder_alloc_lru_start', proc: this.env.pid, pageIndex: i }, 1);
+    this.rangeEvent(true, start, end);
+    const flags = this.pageFlags;
+    // start and end are page-aligned: pages start>>12 .. (end>>12) - 1.
+    for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
+      if ((flags[i]! & PAGE_INSTALLED) !== 0) {
+        this.pageEvent('binder_alloc_lru_start', i, 1);
         // The kernel WARNs if the page was not listed; the model keeps going the same way.
         if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
-        this.env.emit({ name: 'binder_alloc_lru_end', proc: this.env.pid, pageIndex: i }, 1);
+        this.pageEvent('binder_alloc_lru_end', i, 1);
         continue;
       }
       if (i + 1 > this.pages.pagesHigh) this.pages.pagesHigh = i + 1;
@@ -117,7 +151,7 @@ export class CBinderAlloc {
     if (end <= start) return;
     this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate: true, offset: start, size: sizeTDiff(end, start) }, 0);
     for (let a = start; a < end; a += PAGE_SIZE) {
-      const i = pageIndex(a);
+      const i = a >> PAGE_SHIFT;
       if (this.pages.isInstalled(i)) {
         this.env.emit({ name: 'binder_alloc_lru_start', proc: this.env.pid, pageIndex: i }, 0);
         if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
@@ -135,16 +169,13 @@ export class CBinderAlloc {
   /** Freelist addition of freed pages (`binder_lru_freelist_add`), traced always. */
   private freelistAdd(start: number, end: number): void {
     if (this.kernel === '6.1') return this.updatePageRangeFree61(start, end);
-    this.env.emit(
-      { name: 'binder_update_page_range', proc: this.env.pid, allocate: false, offset: start, size: sizeTDiff(end, start) },
-      1,
-    );
-    for (let a = start; a < end; a += PAGE_SIZE) {
-      const i = pageIndex(a);
-      if (!this.pages.isInstalled(i)) continue;
-      this.env.emit({ name: 'binder_free_lru_start', proc: this.env.pid, pageIndex: i }, 1);
+    this.rangeEvent(false, start, end);
+    const flags = this.pageFlags;
+    for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
+      if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
+      this.pageEvent('binder_free_lru_start', i, 1);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
-      this.env.emit({ name: 'binder_free_lru_end', proc: this.env.pid, pageIndex: i }, 1);
+      this.pageEvent('binder_free_lru_end', i, 1);
     }
   }
 
@@ -157,7 +188,7 @@ export class CBinderAlloc {
     if (end <= start) return;
     this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate: false, offset: start, size: sizeTDiff(end, start) }, 0);
     for (let a = end - PAGE_SIZE; a >= start; a -= PAGE_SIZE) {
-      const i = pageIndex(a);
+      const i = a >> PAGE_SHIFT;
       if (!this.pages.isInstalled(i)) continue;
       this.env.emit({ name: 'binder_free_lru_start', proc: this.env.pid, pageIndex: i }, 0);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
@@ -236,7 +267,8 @@ export class CBinderAlloc {
 
     erase(this.freeBuffers, buffer);
     buffer.free = false;
-    this.allocated.add(buffer);
+    buffer.owner = this;
+    this.nrAllocated++;
     buffer.async = isAsync;
     if (isAsync) {
       this.freeAsyncSpace -= size;
@@ -247,12 +279,11 @@ export class CBinderAlloc {
 
   /** `binder_install_buffer_pages`: after the lock is dropped, install what is missing. */
   private installBufferPages(b: CBuffer, size: number): BinderFailure | undefined {
-    const start = pageDown(b.start);
-    const final = pageAlign(b.start + size);
-    for (let a = start; a < final; a += PAGE_SIZE) {
-      const i = pageIndex(a);
-      if (this.pages.isInstalled(i)) continue;
-      this.env.emit({ name: 'binder_alloc_page_start', proc: this.env.pid, pageIndex: i }, 0);
+    const flags = this.pageFlags;
+    const final = pageAlign(b.start + size) >> PAGE_SHIFT;
+    for (let i = b.start >> PAGE_SHIFT; i < final; i++) {
+      if ((flags[i]! & PAGE_INSTALLED) !== 0) continue;
+      this.pageEvent('binder_alloc_page_start', i, 0);
       // `binder_install_single_page`: mm reference, then the mmap lock for write (several
       // tasks may race to install the same page), then the vma must still be there.
       if (!this.env.mmAlive()) return failure('ESRCH', 'mm gone');
@@ -260,7 +291,7 @@ export class CBinderAlloc {
       if (!this.env.mapped()) return failure('ESRCH', 'no vma');
       if (this.env.pageAllocFails(i)) return failure('ENOMEM', 'failed to allocate page');
       this.pages.install(i);
-      this.env.emit({ name: 'binder_alloc_page_end', proc: this.env.pid, pageIndex: i }, 0);
+      this.pageEvent('binder_alloc_page_end', i, 0);
     }
     return undefined;
   }
@@ -273,7 +304,8 @@ export class CBinderAlloc {
 
     this.freelistAdd(pageAlign(b.start), pageDown(b.start + bufferSize));
 
-    this.allocated.delete(b);
+    if (b.owner === this && !b.free) this.nrAllocated--;
+    b.owner = null;
     b.free = true;
     let buffer = b;
     const next = buffer.next;
@@ -298,7 +330,7 @@ export class CBinderAlloc {
    */
   private deleteFreeBuffer(b: CBuffer): void {
     let addPage = true;
-    if (pageAligned(b.start)) {
+    if ((b.start & (PAGE_SIZE - 1)) === 0) {
       addPage = false;
     } else {
       const prev = b.prev as CBuffer; // a free buffer that is deleted always has a predecessor
@@ -317,11 +349,11 @@ export class CBinderAlloc {
   }
 
   isAllocated(b: CBuffer): boolean {
-    return this.allocated.has(b);
+    return b.owner === this && !b.free;
   }
 
   allocatedCount(): number {
-    return this.allocated.size;
+    return this.nrAllocated;
   }
 
   /** Every buffer, free or allocated, in address order. */
@@ -339,7 +371,10 @@ export class CBinderAlloc {
    */
   release(): { buffers: number; pages: number } {
     let buffers = 0;
-    for (const b of [...this.allocated].sort((x, y) => x.start - y.start)) {
+    // In address order (the list is), collected first: freeing merges and unlinks buffers.
+    const live: CBuffer[] = [];
+    for (let b: CBuffer | null = this.head; b; b = b.next) if (!b.free) live.push(b);
+    for (const b of live) {
       this.freeBuf(b);
       buffers++;
     }

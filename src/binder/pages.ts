@@ -14,11 +14,14 @@ export interface PageCounts {
   free: number;
 }
 
+/** Flag bit of `BinderPages.flags`: the page is installed (`alloc->pages[i].page_ptr != NULL`). */
+export const PAGE_INSTALLED = 1;
+/** Flag bit: the shrinker has freed the page once, so its next install is a refault. */
+const PAGE_RECLAIMED_BEFORE = 2;
+
 export class BinderPages {
-  /** 1 when a page is installed (`alloc->pages[i].page_ptr != NULL`). */
-  readonly installed: Uint8Array;
-  /** 1 once the shrinker has freed the page: the next install of it is a refault. */
-  private readonly reclaimedBefore: Uint8Array;
+  /** One byte per page: PAGE_INSTALLED and the reclaimed-before bit (1 B/page, not 2). */
+  readonly flags: Uint8Array;
   private nrInstalled = 0;
   private nrLru = 0;
   /** `pages_high`: highest index + 1 ever taken off the freelist uninstalled (C) or installed. */
@@ -32,8 +35,7 @@ export class BinderPages {
     readonly base: number,
     readonly freelist: BinderFreelist,
   ) {
-    this.installed = new Uint8Array(nrPages);
-    this.reclaimedBefore = new Uint8Array(nrPages);
+    this.flags = new Uint8Array(nrPages);
   }
 
   item(index: number): number {
@@ -41,7 +43,7 @@ export class BinderPages {
   }
 
   isInstalled(index: number): boolean {
-    return this.installed[index] === 1;
+    return (this.flags[index]! & PAGE_INSTALLED) !== 0;
   }
 
   onLru(index: number): boolean {
@@ -49,21 +51,24 @@ export class BinderPages {
   }
 
   install(index: number): void {
-    if (this.installed[index] === 1) return;
-    this.installed[index] = 1;
+    const f = this.flags[index]!;
+    if ((f & PAGE_INSTALLED) !== 0) return;
+    this.flags[index] = f | PAGE_INSTALLED;
     this.nrInstalled++;
     this.stats.installs++;
-    if (this.reclaimedBefore[index] === 1) this.stats.refaults++;
+    if ((f & PAGE_RECLAIMED_BEFORE) !== 0) this.stats.refaults++;
   }
 
   /** The page's memory is given back (shrinker, or process teardown). */
   uninstall(index: number, byShrinker: boolean): void {
-    if (this.installed[index] !== 1) return;
-    this.installed[index] = 0;
+    const f = this.flags[index]!;
+    if ((f & PAGE_INSTALLED) === 0) return;
     this.nrInstalled--;
     if (byShrinker) {
-      this.reclaimedBefore[index] = 1;
+      this.flags[index] = PAGE_RECLAIMED_BEFORE;
       this.stats.reclaimed++;
+    } else {
+      this.flags[index] = f & ~PAGE_INSTALLED;
     }
   }
 
@@ -105,7 +110,7 @@ export class BinderPages {
   releaseAll(): number {
     let pages = 0;
     for (let i = 0; i < this.nrPages; i++) {
-      if (this.installed[i] !== 1) continue;
+      if ((this.flags[i]! & PAGE_INSTALLED) === 0) continue;
       if (this.freelist.del(this.base + i)) this.noteDeleted();
       this.uninstall(i, false);
       pages++;
@@ -121,7 +126,7 @@ export class BinderPages {
   stateString(): string {
     let s = '';
     for (let i = 0; i < this.nrPages; i++) {
-      s += this.installed[i] !== 1 ? '.' : this.freelist.isListed(this.base + i) ? 'l' : 'a';
+      s += (this.flags[i]! & PAGE_INSTALLED) === 0 ? '.' : this.freelist.isListed(this.base + i) ? 'l' : 'a';
     }
     return s;
   }

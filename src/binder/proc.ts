@@ -4,14 +4,14 @@
  */
 import { SimLock, type SimTimeNs } from '../mm/locks.js';
 import { BINDER_MAX_MAPPING, pageAlign, PAGE_SIZE } from './constants.js';
-import { CBinderAlloc, type CBuffer } from './cAlloc.js';
-import type { AllocEnv, BlockingLock } from './env.js';
+import { CBinderAlloc, type CAllocEnv, type CBuffer } from './cAlloc.js';
+import type { BlockingLock } from './env.js';
 import { LRU_REMOVED_RETRY, LRU_SKIP } from '../mm/listLru/index.js';
 import type { BinderFreelist, LruListHandle, LruStatus } from './lru.js';
 import { C_SKIP_REASONS, RUST_SKIP_REASONS, type CSkipReason, type RustSkipReason, type SkipReason } from './lockOrder.js';
 import { BinderPages } from './pages.js';
 import { RustBinderAlloc, type RustRange } from './rustAlloc.js';
-import type { BinderTraceEvent } from './trace.js';
+import type { BinderEventName, BinderPageEventName, BinderTraceEvent } from './trace.js';
 
 export type BinderDriver = 'c' | 'rust';
 
@@ -27,6 +27,12 @@ export interface ProcHooks {
   emit(event: BinderTraceEvent, depth: number): void;
   /** Records a blocking wait of `ns` on `lock`. */
   waited(lock: BlockingLock, ns: SimTimeNs): void;
+  /**
+   * Optional: counts event `name` and returns true when no record of it is wanted (no trace
+   * sink), so that the allocator builds no event object; returns false, counting nothing,
+   * when the event must go through `emit`. Without it every event goes through `emit`.
+   */
+  tally?(name: BinderEventName): boolean;
 }
 
 export interface ProcSpec {
@@ -59,14 +65,26 @@ export class BinderProc {
   /** `mm_users > 0`: mmget_not_zero succeeds. */
   mmAlive = true;
   vma: VmaState = 'mapped';
+  // Made on first use: most of a scenario's processes never need them (heap per process).
+  private namedMap: Map<string, BufferHandle> | undefined;
+  private failSet: Set<number> | undefined;
+  private skipMap: Map<SkipReason, number> | undefined;
   /** Buffers by the name the script gave them. */
-  readonly named = new Map<string, BufferHandle>();
+  get named(): Map<string, BufferHandle> {
+    return (this.namedMap ??= new Map());
+  }
   /** Page-allocation failures to inject, by page index (testing -ENOMEM). */
-  readonly failPageAlloc = new Set<number>();
+  get failPageAlloc(): Set<number> {
+    return (this.failSet ??= new Set());
+  }
   /** The shrinker's next read-trylocks of the mmap lock that fail regardless of time (`lock` step's `trylocks`). */
   mmapTrylockFailures = 0;
   /** Skips of this process's pages, by reason. */
-  readonly skips = new Map<SkipReason, number>();
+  get skips(): Map<SkipReason, number> {
+    return (this.skipMap ??= new Map());
+  }
+  /** What the allocator sees of this process (also counts the callback's events). */
+  private readonly env: ProcAllocEnv;
 
   constructor(spec: ProcSpec, base: number, freelist: BinderFreelist, hooks: ProcHooks) {
     this.name = spec.name;
@@ -77,25 +95,15 @@ export class BinderProc {
     this.mmapLock = new SimLock(`${spec.name}.mmap_lock`, 'rwsem');
     this.allocLock = new SimLock(`${spec.name}.${spec.driver === 'c' ? 'alloc->lock' : 'range.lock'}`, 'spinlock');
     this.mmMutex = new SimLock(`${spec.name}.range.mm_lock`, 'mutex');
-    const env: AllocEnv = {
-      pid: spec.pid,
-      mmAlive: () => this.mmAlive,
-      mapped: () => this.vma === 'mapped',
-      acquire: (lock) => {
-        const t = hooks.now();
-        const wait =
-          lock === 'alloc'
-            ? this.allocLock.waitNs(t, 'exclusive')
-            : lock === 'mm_mutex'
-              ? this.mmMutex.waitNs(t, 'exclusive')
-              : this.mmapLock.waitNs(t, lock === 'mmap_read' ? 'read' : 'write');
-        if (wait > 0) hooks.waited(lock, wait);
-      },
-      emit: (e, depth) => hooks.emit(e, depth),
-      pageAllocFails: (i) => this.failPageAlloc.has(i),
-    };
+    const env = new ProcAllocEnv(this, hooks);
+    this.env = env;
     this.alloc =
       spec.driver === 'c' ? new CBinderAlloc(this.bufferSize, this.pages, env) : new RustBinderAlloc(this.bufferSize, this.pages, env);
+  }
+
+  /** Whether a page-allocation failure is injected at `index` (no set made to say no). */
+  pageAllocFails(index: number): boolean {
+    return this.failSet !== undefined && this.failSet.has(index);
   }
 
   private skip(reason: SkipReason): IsolateOutcome {
@@ -169,21 +177,31 @@ export class BinderProc {
     // Held now: the lru lock (the walker's) and alloc->lock (just trylocked): the preempt
     // depth that the flags column of unmap_kernel shows.
     const spinDepth = (list.lockHeld ? 1 : 0) + 1;
-    emit({ name: 'binder_unmap_kernel_start', proc: this.pid, pageIndex: index }, spinDepth);
+    this.pageEvent(emit, 'binder_unmap_kernel_start', index, spinDepth);
     this.pages.uninstall(index, true);
-    emit({ name: 'binder_unmap_kernel_end', proc: this.pid, pageIndex: index }, spinDepth);
+    this.pageEvent(emit, 'binder_unmap_kernel_end', index, spinDepth);
     list.isolate(this.pages.item(index));
     this.pages.noteIsolated();
     // alloc->lock, then the lru lock, are dropped: zap_page_range_single may sleep. Only the
     // mmap read lock (and the mm reference) remain.
     list.unlock();
     if (this.vma === 'mapped') {
-      emit({ name: 'binder_unmap_user_start', proc: this.pid, pageIndex: index }, 0);
-      emit({ name: 'binder_unmap_user_end', proc: this.pid, pageIndex: index }, 0);
+      this.pageEvent(emit, 'binder_unmap_user_start', index, 0);
+      this.pageEvent(emit, 'binder_unmap_user_end', index, 0);
     }
     // mmap_read_unlock, mmput_async, __free_page; then the walker's lock is taken back.
     list.lock();
     return REMOVED;
+  }
+
+  /** A page tracepoint of the shrinker's callback: only counted when nobody records. */
+  private pageEvent(
+    emit: (e: BinderTraceEvent, depth: number) => void,
+    name: BinderPageEventName,
+    pageIndex: number,
+    depth: number,
+  ): void {
+    if (!this.env.tally(name)) emit({ name, proc: this.pid, pageIndex }, depth);
   }
 
   /** The C callback's checks in the kernel's order; the first that fails names the skip. */
@@ -225,6 +243,47 @@ export class BinderProc {
     if (!this.mmapLock.tryRead(t).ok) return 'mmap_lock';
     if (!this.allocLock.tryLock(t).ok) return 'range_lock';
     return undefined;
+  }
+}
+
+/**
+ * The allocator's view of its process (AllocEnv), as one small object with methods rather
+ * than a closure per callback: 1,024 processes carry 1,024 of these.
+ */
+class ProcAllocEnv implements CAllocEnv {
+  readonly pid: number;
+  constructor(
+    private readonly proc: BinderProc,
+    private readonly hooks: ProcHooks,
+  ) {
+    this.pid = proc.pid;
+  }
+  /** ProcHooks.tally when the system has it; false (emit a record) otherwise. */
+  tally(name: BinderEventName): boolean {
+    return this.hooks.tally !== undefined && this.hooks.tally(name);
+  }
+  mmAlive(): boolean {
+    return this.proc.mmAlive;
+  }
+  mapped(): boolean {
+    return this.proc.vma === 'mapped';
+  }
+  acquire(lock: BlockingLock): void {
+    const p = this.proc;
+    const t = this.hooks.now();
+    const wait =
+      lock === 'alloc'
+        ? p.allocLock.waitNs(t, 'exclusive')
+        : lock === 'mm_mutex'
+          ? p.mmMutex.waitNs(t, 'exclusive')
+          : p.mmapLock.waitNs(t, lock === 'mmap_read' ? 'read' : 'write');
+    if (wait > 0) this.hooks.waited(lock, wait);
+  }
+  emit(e: BinderTraceEvent, depth: number): void {
+    this.hooks.emit(e, depth);
+  }
+  pageAllocFails(index: number): boolean {
+    return this.proc.pageAllocFails(index);
   }
 }
 

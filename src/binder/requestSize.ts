@@ -7,14 +7,31 @@
  * lock is held (placement, the in-lock async check, page handling) differs and stays in each
  * driver.
  */
-import { sanitizedSize } from './constants.js';
+import { POINTER_SIZE, sanitizedSize } from './constants.js';
 import { failure, type AllocRequest, type BinderFailure } from './env.js';
 
 export type RequestSize = { readonly ok: true; readonly size: number } | BinderFailure;
 
+/** Below this every sum of three aligned sizes is exact in a JS number (as in sanitizedSize). */
+const SMALL = 1n << 48n;
+const align8 = (x: number): number => Math.ceil(x / POINTER_SIZE) * POINTER_SIZE;
+
 /** The request's size in bytes, or the failure the driver returns without taking the lock. */
 export function requestSize(req: AllocRequest, bufferSize: number, freeAsyncSpace: number): RequestSize {
-  const size = sanitizedSize(req.dataSize, req.offsetsSize, req.extraSize);
+  const d = req.dataSize;
+  const o = req.offsetsSize;
+  const e = req.extraSize;
+  if (d < SMALL && o < SMALL && e < SMALL) {
+    // sanitizedSize's own fast path, kept in numbers: no size_t wrap is possible, never 0.
+    const t = align8(Number(d)) + (o === 0n ? 0 : align8(Number(o))) + (e === 0n ? 0 : align8(Number(e)));
+    const size = t < POINTER_SIZE ? POINTER_SIZE : t;
+    if (size > bufferSize) {
+      if (req.isAsync && freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
+      return failure('ENOSPC', 'no address space');
+    }
+    return { ok: true, size };
+  }
+  const size = sanitizedSize(d, o, e);
   if (size === 0n) return failure('EINVAL', 'invalid size');
   if (size > BigInt(bufferSize)) {
     // Larger than the whole mapping: nothing can fit it (and it might not fit a JS number).

@@ -39,7 +39,7 @@ import {
 } from './shrinker.js';
 import { CBinderAlloc, CBuffer, type CAllocResult } from './cAlloc.js';
 import type { RustAllocResult, RustBinderAlloc } from './rustAlloc.js';
-import { BINDER_EVENT_ID, BINDER_EVENT_NAMES, flagsForDepth, type BinderTraceEvent, type BinderTraceSink } from './trace.js';
+import { BINDER_EVENT_ID, BINDER_EVENT_NAMES, flagsForDepth, type BinderEventName, type BinderTraceEvent, type BinderTraceSink } from './trace.js';
 
 const TRANSACTION_ALLOC_BUF = BINDER_EVENT_ID.binder_transaction_alloc_buf;
 
@@ -89,6 +89,7 @@ export class BinderSystem {
   readonly shrinkers: BinderShrinker[] = [];
   /** Tracepoint tally, indexed by BINDER_EVENT_ID. */
   private readonly tally = new Float64Array(BINDER_EVENT_NAMES.length);
+  private readonly tallyFn: (name: BinderEventName) => boolean;
   /** mm_shrink_slab_start / _end of the system's own reclaim calls. */
   private shrinkStarts = 0;
   private shrinkEnds = 0;
@@ -132,6 +133,13 @@ export class BinderSystem {
     this.reclaimTask = opts.reclaimTask ?? { comm: 'init', pid: 1, cpu: 0 };
     this.task = this.reclaimTask;
     this.emitFn = (e, depth) => this.emit(e, depth);
+    // With no trace sink an allocator event is only counted: the allocator builds no record.
+    this.tallyFn = (name) => {
+      if (this.opts.traceSink !== undefined) return false;
+      const id = BINDER_EVENT_ID[name];
+      this.tally[id] = (this.tally[id] as number) + 1;
+      return true;
+    };
     this.isolateFn = (item, list) => this.isolateItem(item, list);
     let base = 0;
     const total = opts.procs.reduce((s, p) => s + Math.ceil(Math.min(p.mmapBytes, 4 << 20) / 4096), 0);
@@ -147,6 +155,7 @@ export class BinderSystem {
         waited: (lock, ns) => {
           this.waits[lock] += ns;
         },
+        tally: this.tallyFn,
       });
       // binder_alloc.c of the registry's kernel profile (6.1 walks page ranges its own way).
       if (proc.alloc instanceof CBinderAlloc) proc.alloc.kernel = this.registry.profile;
@@ -248,9 +257,9 @@ export class BinderSystem {
     if (owner === undefined || owner < 0) throw new Error(`binder freelist: item ${item} has no owner`);
     const p = this.procs[owner] as BinderProc;
     const index = item - p.pages.base;
-    const was = p.pages.installed[index];
+    const was = p.pages.isInstalled(index);
     const status = lruStatusOf(p.isolate(index, list, this.now, this.emitFn));
-    if (was === 1 && p.pages.installed[index] !== 1) this.installedCount--;
+    if (was && !p.pages.isInstalled(index)) this.installedCount--;
     return status;
   }
 

@@ -2,7 +2,7 @@
  * `struct list_lru` (mm/list_lru.c, include/linux/list_lru.h) on typed arrays.
  *
  * Items are integer ids 0..n-1 chosen by the owner (a Binder page's global id, …). Every
- * item has three Int32 slots: `next`, `prev` and `owner` (the sublist it is on, −1 when it is
+ * item has three slots: Int32 `next` and `prev`, and `owner` (the sublist it is on, −1 when it is
  * on none). A sublist is one `list_lru_one`: head, tail, `nr_items`, plus its node and memcg.
  * Sublists come in rows of `nrNodes`, one row per memcg kmem id, row 0 being the node-level
  * lists (kmem id −1). Nothing is allocated per item, so millions of pages cost 12 bytes each,
@@ -67,7 +67,50 @@ export const memcgIdxOf = (sc: ShrinkControl): number =>
  * `nr_items` equals its length; each node total equals the sum of that node's sublists.
  */
 export class ListLru {
+  /** `strict` of lrus created without the option (see ListLruOptions.strict). */
+  static strictDefault = false;
+
+  /**
+   * The handle the walker passes to isolate callbacks. A class (not an object literal with
+   * getters) so that V8 keeps one fast shape and inlines `isolate` into the walk; declared in
+   * the class body so it may reach the lru's private arrays.
+   */
+  private static readonly Handle = class implements WalkState {
+    nid = 0;
+    memcgIdx = -1;
+    /** Sublist being walked. */
+    sub = NIL;
+    isolations = 0;
+    dropped = false;
+    constructor(private readonly lru: ListLru) {}
+    get nrItems(): number {
+      return this.lru.nrItems[this.sub] ?? 0;
+    }
+    get lockHeld(): boolean {
+      return this.lru.lockHeldArr[this.nid] === 1;
+    }
+    isolate(item: number): void {
+      this.lru.walkIsolate(item);
+    }
+    isolateMove(item: number, dispose: number[]): void {
+      this.lru.walkIsolate(item);
+      dispose.push(item);
+    }
+    unlock(): void {
+      const lru = this.lru;
+      if (lru.lockHeldArr[this.nid] !== 1) throw lruBug(`spin_unlock of node ${this.nid}: not held`);
+      lru.lockHeldArr[this.nid] = 0;
+      this.dropped = true;
+    }
+    lock(): void {
+      const lru = this.lru;
+      if (lru.lockHeldArr[this.nid] === 1) throw lruBug(`spin_lock of node ${this.nid}: already held (deadlock)`);
+      lru.lockHeldArr[this.nid] = 1;
+    }
+  };
   readonly nrNodes: number;
+  /** Protocol checks on every isolate callback (ListLruOptions.strict). */
+  readonly strict: boolean;
   /** False also when created memcg-aware-less; every memcg then maps to kmem id −1. */
   readonly memcgAware: boolean;
   /** `lru->shrinker_id`, −1 if none. */
@@ -77,7 +120,8 @@ export class ListLru {
   // Per item.
   private next: Int32Array;
   private prev: Int32Array;
-  private owner: Int32Array;
+  /** Int16 while sublist ids fit (10 bytes per item in all), Int32 after (see ensureRow). */
+  private owner: Int16Array | Int32Array;
 
   // Per sublist (list_lru_one).
   private head: Int32Array;
@@ -120,11 +164,12 @@ export class ListLru {
     if (!Number.isInteger(id) || id < -1) throw new RangeError(`list_lru: bad shrinkerId ${id}`);
     this.shrinkerId = id;
     this.setBit = opts.setShrinkerBit;
+    this.strict = opts.strict ?? ListLru.strictDefault;
 
     const cap = Math.max(16, Math.min(MAX_ITEMS, Math.floor(opts.initialCapacity ?? 1024)));
     this.next = new Int32Array(cap).fill(NIL);
     this.prev = new Int32Array(cap).fill(NIL);
-    this.owner = new Int32Array(cap).fill(NIL);
+    this.owner = new Int16Array(cap).fill(NIL);
 
     const subCap = nrNodes * 4;
     this.head = new Int32Array(subCap);
@@ -140,38 +185,8 @@ export class ListLru {
     this.lockHeldArr = new Uint8Array(nrNodes);
     this.ensureRow(-1);
 
-    // The handle closes over `this` so that it can reach the private arrays; one object
-    // serves every callback (no allocation per item).
-    const lru = this;
-    this.state = {
-      nid: 0,
-      memcgIdx: -1,
-      sub: NIL,
-      isolations: 0,
-      dropped: false,
-      get nrItems(): number {
-        return lru.nrItems[this.sub] ?? 0;
-      },
-      get lockHeld(): boolean {
-        return lru.lockHeldArr[this.nid] === 1;
-      },
-      isolate(item: number): void {
-        lru.walkIsolate(item);
-      },
-      isolateMove(item: number, dispose: number[]): void {
-        lru.walkIsolate(item);
-        dispose.push(item);
-      },
-      unlock(): void {
-        if (lru.lockHeldArr[this.nid] !== 1) throw lruBug(`spin_unlock of node ${this.nid}: not held`);
-        lru.lockHeldArr[this.nid] = 0;
-        this.dropped = true;
-      },
-      lock(): void {
-        if (lru.lockHeldArr[this.nid] === 1) throw lruBug(`spin_lock of node ${this.nid}: already held (deadlock)`);
-        lru.lockHeldArr[this.nid] = 1;
-      },
-    };
+    // One handle serves every callback (no allocation per item).
+    this.state = new ListLru.Handle(this);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -499,66 +514,113 @@ export class ListLru {
     st.sub = s;
     this.walking = true;
     this.lockHeldArr[nid] = 1;
-    let isolated = 0;
     try {
-      restart: for (;;) {
-        // The lock may have been dropped before a restart, and the memcg reparented in the
-        // meantime: its list is gone, as when the kernel's lookup returns NULL.
-        if (this.alias[s] !== NIL) break;
-        let item = this.head[s]!;
-        while (item !== NIL) {
-          if (budget.nrToWalk <= 0) break restart;
-          // Charged before the callback, so that retries also consume budget.
-          budget.nrToWalk--;
-          const next = this.next[item]!;
-          st.isolations = 0;
-          st.dropped = false;
-          const status: LruStatus = isolate(item, st, arg);
-          if (this.lockHeldArr[nid] !== 1) {
-            throw lruBug(`isolate callback returned ${describe(status)} without the lru lock held`);
-          }
-          switch (status) {
-            case LRU_REMOVED_RETRY:
-            case LRU_REMOVED:
-              if (st.isolations !== 1) {
-                throw lruBug(`${describe(status)} with ${st.isolations} list_lru_isolate calls (need 1)`);
-              }
-              isolated++;
-              this.nodeTotal[nid]!--;
-              // The lock was dropped: the saved next pointer can no longer be trusted.
-              if (status === LRU_REMOVED_RETRY) continue restart;
-              break;
-            case LRU_ROTATE:
-              this.checkQuiet(status);
-              this.unlink(s, item);
-              this.linkTail(s, item);
-              break;
-            case LRU_SKIP:
-              this.checkQuiet(status);
-              break;
-            case LRU_RETRY:
-              if (st.isolations !== 0) throw lruBug('LRU_RETRY after list_lru_isolate');
-              continue restart;
-            case LRU_STOP:
-              if (st.isolations !== 0) throw lruBug('LRU_STOP after list_lru_isolate');
-              break restart;
-            default: {
-              const bad: never = status;
-              throw lruBug(`unknown lru_status ${String(bad)} (BUG)`);
-            }
-          }
-          if (st.dropped) throw lruBug(`${describe(status)} after dropping the lru lock (walk position invalid)`);
-          if (next !== NIL && (this.owner[next] === NIL || this.sublistOf(next) !== s)) {
-            throw lruBug('isolate callback removed the next item without restarting the walk');
-          }
-          item = next;
-        }
-        break;
-      }
+      return this.strict ? this.walkStrict(nid, s, isolate, arg, budget) : this.walkFast(nid, s, isolate, arg, budget);
     } finally {
       this.walking = false;
       this.lockHeldArr[nid] = 0;
       st.sub = NIL;
+    }
+  }
+
+  /**
+   * The walk loop of `__list_lru_walk_one` for callbacks that keep the protocol: each status
+   * does what the kernel's switch does and nothing is checked (see `walkStrict`).
+   */
+  private walkFast<A>(nid: number, s: number, isolate: LruIsolate<A>, arg: A, budget: LruWalkBudget): number {
+    const st = this.state;
+    let isolated = 0;
+    restart: for (;;) {
+      // The lock may have been dropped before a restart, and the memcg reparented in the
+      // meantime: its list is gone, as when the kernel's lookup returns NULL.
+      if (this.alias[s] !== NIL) break;
+      let item = this.head[s]!;
+      while (item !== NIL) {
+        if (budget.nrToWalk <= 0) break restart;
+        // Charged before the callback, so that retries also consume budget.
+        budget.nrToWalk--;
+        // Re-read: a callback may add on another node and grow the arrays.
+        const nx = this.next[item]!;
+        const status: LruStatus = isolate(item, st, arg);
+        if (status === LRU_SKIP) {
+          item = nx;
+          continue;
+        }
+        if (status === LRU_REMOVED || status === LRU_REMOVED_RETRY) {
+          isolated++;
+          this.nodeTotal[nid]!--;
+          // The lock was dropped: the saved next pointer can no longer be trusted.
+          if (status === LRU_REMOVED_RETRY) continue restart;
+        } else if (status === LRU_ROTATE) {
+          this.unlink(s, item);
+          this.linkTail(s, item);
+        } else if (status === LRU_RETRY) {
+          continue restart;
+        } else if (status === LRU_STOP) {
+          break restart;
+        } else {
+          throw lruBug(`unknown lru_status ${describe(status)} (BUG)`);
+        }
+        item = nx;
+      }
+      break;
+    }
+    return isolated;
+  }
+
+  /** `walkFast` with every protocol check of a misbehaving callback (ListLruOptions.strict). */
+  private walkStrict<A>(nid: number, s: number, isolate: LruIsolate<A>, arg: A, budget: LruWalkBudget): number {
+    const st = this.state;
+    let isolated = 0;
+    restart: for (;;) {
+      if (this.alias[s] !== NIL) break;
+      let item = this.head[s]!;
+      while (item !== NIL) {
+        if (budget.nrToWalk <= 0) break restart;
+        budget.nrToWalk--;
+        const next = this.next[item]!;
+        st.isolations = 0;
+        st.dropped = false;
+        const status: LruStatus = isolate(item, st, arg);
+        if (this.lockHeldArr[nid] !== 1) {
+          throw lruBug(`isolate callback returned ${describe(status)} without the lru lock held`);
+        }
+        switch (status) {
+          case LRU_REMOVED_RETRY:
+          case LRU_REMOVED:
+            if (st.isolations !== 1) {
+              throw lruBug(`${describe(status)} with ${st.isolations} list_lru_isolate calls (need 1)`);
+            }
+            isolated++;
+            this.nodeTotal[nid]!--;
+            if (status === LRU_REMOVED_RETRY) continue restart;
+            break;
+          case LRU_ROTATE:
+            this.checkQuiet(status);
+            this.unlink(s, item);
+            this.linkTail(s, item);
+            break;
+          case LRU_SKIP:
+            this.checkQuiet(status);
+            break;
+          case LRU_RETRY:
+            if (st.isolations !== 0) throw lruBug('LRU_RETRY after list_lru_isolate');
+            continue restart;
+          case LRU_STOP:
+            if (st.isolations !== 0) throw lruBug('LRU_STOP after list_lru_isolate');
+            break restart;
+          default: {
+            const bad: never = status;
+            throw lruBug(`unknown lru_status ${String(bad)} (BUG)`);
+          }
+        }
+        if (st.dropped) throw lruBug(`${describe(status)} after dropping the lru lock (walk position invalid)`);
+        if (next !== NIL && (this.owner[next] === NIL || this.sublistOf(next) !== s)) {
+          throw lruBug('isolate callback removed the next item without restarting the walk');
+        }
+        item = next;
+      }
+      break;
     }
     return isolated;
   }
@@ -571,15 +633,18 @@ export class ListLru {
   /** list_lru_isolate from inside a callback: the item must be on the sublist being walked. */
   private walkIsolate(item: number): void {
     const st = this.state;
-    if (st.sub === NIL) throw lruBug('list_lru_isolate outside a walk');
-    if (this.lockHeldArr[st.nid] !== 1) throw lruBug('list_lru_isolate without the lru lock');
-    if (!this.isListed(item) || this.sublistOf(item) !== st.sub) {
-      throw lruBug(`list_lru_isolate of item ${item}, which is not on the list being walked`);
+    const s = st.sub;
+    if (s === NIL) throw lruBug('list_lru_isolate outside a walk');
+    if (this.strict) {
+      if (this.lockHeldArr[st.nid] !== 1) throw lruBug('list_lru_isolate without the lru lock');
+      if (!this.isListed(item) || this.sublistOf(item) !== s) {
+        throw lruBug(`list_lru_isolate of item ${item}, which is not on the list being walked`);
+      }
+      st.isolations++;
     }
-    this.unlink(st.sub, item);
+    this.unlink(s, item);
     this.owner[item] = NIL;
-    this.nrItems[st.sub]!--;
-    st.isolations++;
+    this.nrItems[s]!--;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -652,12 +717,17 @@ export class ListLru {
 
   /** First sublist id of memcg `m`'s row, creating the row (memcg_list_lru_alloc). */
   private ensureRow(m: number): number {
+    // The usual case first: the row exists (slot in range and set).
+    const known = this.memcgRow[m + 1];
+    if (known !== undefined && known !== NIL) return known;
     this.growMemcgTable(m);
     const have = this.memcgRow[m + 1]!;
     if (have !== NIL) return have;
     const base = this.nrSublists;
     const need = base + this.nrNodes;
     if (need > this.head.length) this.growSublists(need);
+    // Sublist ids up to need − 1 must fit the owner slots: widen once when they no longer do.
+    if (need - 1 > INT16_MAX && this.owner instanceof Int16Array) this.owner = Int32Array.from(this.owner);
     for (let nid = 0; nid < this.nrNodes; nid++) {
       const s = base + nid;
       this.head[s] = NIL;
@@ -684,7 +754,7 @@ export class ListLru {
     while (cap < min) cap = Math.min(MAX_ITEMS, cap * 2);
     this.next = grow(this.next, cap, NIL);
     this.prev = grow(this.prev, cap, NIL);
-    this.owner = grow(this.owner, cap, NIL);
+    this.owner = this.owner instanceof Int16Array ? grow16(this.owner, cap, NIL) : grow(this.owner, cap, NIL);
   }
 
   private growSublists(min: number): void {
@@ -723,6 +793,16 @@ export class ListLru {
   private checkUnlocked(nid: number, op: string): void {
     if (this.lockHeldArr[nid] === 1) throw lruBug(`${op} on node ${nid} while its lru lock is held (deadlock)`);
   }
+}
+
+/** Largest sublist id an Int16 owner slot holds. */
+const INT16_MAX = 0x7fff;
+
+function grow16(a: Int16Array, cap: number, fill: number): Int16Array {
+  const b = new Int16Array(cap);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
 }
 
 function grow(a: Int32Array, cap: number, fill: number): Int32Array {

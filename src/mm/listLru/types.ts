@@ -23,6 +23,14 @@ export interface ListLruOptions {
   readonly setShrinkerBit?: SetShrinkerBit;
   /** Item slots to allocate up front (grows by doubling); default 1024. */
   readonly initialCapacity?: number;
+  /**
+   * Check every isolate callback against the walk protocol (REMOVED needs exactly one
+   * list_lru_isolate, SKIP/ROTATE/RETRY/STOP none, the lock held on return, no lock drop
+   * without a *_RETRY, the saved next item still listed, isolate only of the walked list's
+   * items) and throw `LruBug` on a violation. These checks only catch a misbehaving callback,
+   * so they are off by default (`ListLru.strictDefault`) and the tests turn them on.
+   */
+  readonly strict?: boolean;
 }
 
 /** `unsigned long *nr_to_walk`: the walkers decrement `nrToWalk` in place, once per callback. */

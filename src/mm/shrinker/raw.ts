@@ -20,7 +20,7 @@ import { SingleDeferredSlot } from './deferred.js';
 import { doShrinkSlab, type DoShrinkSlabResult, type ShrinkerCore } from './doShrinkSlab.js';
 import { CURRENT_FORMULA, type ShrinkFormula } from './formula.js';
 import { NO_FLAGS, ShrinkControl, type RawShrinkerOps, type ShrinkerFlags } from './types.js';
-import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../../trace/shrinkEvents.js';
+import type { MmShrinkSlabEnd, MmShrinkSlabStart } from './events.js';
 
 /** Builds raw callbacks from two functions. */
 export function rawOps<P = unknown>(

@@ -23,7 +23,7 @@
 import type { GfpMask } from '../gfp.js';
 import { u64, type ULong } from '../kint.js';
 import type { Memcg, MemcgTree } from '../memcg.js';
-import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../../trace/shrinkEvents.js';
+import type { MmShrinkSlabEnd, MmShrinkSlabStart } from './events.js';
 import { doShrinkSlab, returnValueOf, type DoShrinkSlabResult, type ShrinkTraceSink } from './doShrinkSlab.js';
 import type { ShrinkFormula } from './formula.js';
 import type { ShrinkerRegistry } from './registry.js';

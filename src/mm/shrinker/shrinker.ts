@@ -16,7 +16,7 @@
  *   readers (6.1), for shrinker_mutex (6.12), or for in-flight users to drop their
  *   references (6.12 shrinker_free's wait_for_completion).
  */
-import type { ShrinkerTraceRef } from '../../trace/shrinkEvents.js';
+import type { ShrinkerTraceRef } from './events.js';
 import type { Long, ULong } from '../kint.js';
 import type { Memcg, MemcgTree } from '../memcg.js';
 import type { DeferredSlots, ShrinkerCore } from './doShrinkSlab.js';

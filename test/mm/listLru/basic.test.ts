@@ -132,3 +132,19 @@ describe('list_lru add / del / count', () => {
     expect(() => new ListLru({ nrNodes: 0, memcgAware: false })).toThrow(RangeError);
   });
 });
+
+describe('list_lru: owner slots widen when sublist ids outgrow 16 bits', () => {
+  it('keeps every item findable across the widening (1,024 nodes × 41 rows of sublists)', () => {
+    const lru = new ListLru({ nrNodes: 1024, memcgAware: true, strict: true });
+    // Rows are made on first use: node-level (sublists 0…1023), then one per memcg. Row 32
+    // (the 32nd memcg) starts at 32,768, past what an Int16 slot holds.
+    for (let m = 0; m < 40; m++) lru.add(100 + m, 1023, m);
+    for (let m = 0; m < 40; m++) {
+      expect(lru.whereIs(100 + m)).toEqual({ nid: 1023, memcgIdx: m });
+      expect(lru.countOne(1023, m)).toBe(1);
+    }
+    expect(lru.del(139)).toBe(true);
+    expect(lru.countOne(1023, 39)).toBe(0);
+    expect(lru.countNode(1023)).toBe(39);
+  });
+});

@@ -234,6 +234,7 @@ describe('list_lru against a naive array model', () => {
         const lru = new ListLru({
           nrNodes: NR_NODES,
           memcgAware: true,
+          strict: true,
           shrinkerId: 2,
           setShrinkerBit: (m, nid, id) => {
             expect(id).toBe(2);

@@ -1,6 +1,6 @@
 /**
  * Scale: later scenarios hold millions of Binder pages on one list_lru. This proves the
- * footprint (typed arrays, ~12 bytes per item slot, no JS object per item); it measures
+ * footprint (typed arrays, ~10 bytes per item slot, no JS object per item); it measures
  * memory only, never time.
  */
 import { describe, expect, it } from 'vitest';

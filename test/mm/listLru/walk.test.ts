@@ -3,6 +3,7 @@
  * charge nr_to_walk, call, then act on the status; the next item is the one that followed
  * the visited item before the callback ran ("safe" iteration).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ListLru,
@@ -19,8 +20,9 @@ import { ShrinkControl } from '../../../src/mm/shrinker/types.js';
 import { GFP_KERNEL } from '../../../src/mm/gfp.js';
 import { removeAll, scripted } from './helpers.js';
 
-function lruWith(items: number[], nid = 0, memcg = -1, nrNodes = 1): ListLru {
-  const lru = new ListLru({ nrNodes, memcgAware: true });
+/** The walk tests check the callback protocol too, so their lrus are strict. */
+function lruWith(items: number[], nid = 0, memcg = -1, nrNodes = 1, strict = true): ListLru {
+  const lru = new ListLru({ nrNodes, memcgAware: true, strict });
   for (const i of items) lru.add(i, nid, memcg);
   return lru;
 }
@@ -179,7 +181,7 @@ describe('list_lru walk: each status', () => {
 
 describe('list_lru walk: node, memcg and whole-lru walks', () => {
   function build(): ListLru {
-    const lru = new ListLru({ nrNodes: 2, memcgAware: true });
+    const lru = new ListLru({ nrNodes: 2, memcgAware: true, strict: true });
     lru.add(0, 0, -1);
     lru.add(1, 0, -1);
     lru.add(10, 0, 2);
@@ -408,5 +410,40 @@ describe('list_lru walk: lock protocol and contract violations (BUG)', () => {
     const lru = lruWith([0]);
     expect(() => lru.walk(() => LRU_SKIP, null, -1)).toThrow(RangeError);
     expect(() => lru.walk(() => LRU_SKIP, null, Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('list_lru walk: strict mode', () => {
+  it('is off by default (ListLru.strictDefault), so a walk trusts its callback', () => {
+    expect(ListLru.strictDefault).toBe(false);
+    expect(new ListLru({ nrNodes: 1, memcgAware: false }).strict).toBe(false);
+    // REMOVED without list_lru_isolate: not caught, and the node total (not the list) drops.
+    const lru = lruWith([0, 1], 0, -1, 1, false);
+    expect(lru.walkOne(0, -1, () => LRU_REMOVED, null, { nrToWalk: 1 })).toBe(1);
+    expect([lru.countNode(0), lru.countOne(0, -1)]).toEqual([1, 2]);
+    // The same call on a strict lru is the BUG the protocol tests above expect.
+    expect(() => lruWith([0, 1]).walkOne(0, -1, () => LRU_REMOVED, null, { nrToWalk: 1 })).toThrow(LruBug);
+  });
+
+  it('changes nothing for callbacks that keep the protocol: both modes give the same walk', () => {
+    const statuses = [LRU_SKIP, LRU_REMOVED, LRU_REMOVED_RETRY, LRU_ROTATE, LRU_RETRY, LRU_STOP] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...statuses), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 60 }),
+        (script, n, budget) => {
+          const run = (strict: boolean) => {
+            const lru = lruWith(Array.from({ length: n }, (_, i) => i), 0, -1, 1, strict);
+            const { cb, visits } = scripted((_item, call) => script[call % script.length]!, { dropOnRetry: true });
+            const b = { nrToWalk: budget };
+            const isolated = lru.walkOne(0, -1, cb, null, b);
+            return { isolated, visits, left: b.nrToWalk, list: lru.listItems(0, -1), node: lru.countNode(0) };
+          };
+          expect(run(false)).toEqual(run(true));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
