@@ -196,6 +196,7 @@ export class StatisticsRecorder implements Recorder {
         return;
       }
       case 'binder_trace':
+      case 'oom_kill':
       case 'sample':
       case 'step':
       case 'snapshot':
