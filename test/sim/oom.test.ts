@@ -2,10 +2,13 @@
  * The OOM killer in a run: who is chosen (oom_badness), what comes back, what stops, and what
  * the counters and the trace say.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pgtablePagesFor } from '../../src/mm/oom.js';
-import { loadScenarioText } from '../../src/scenario/load.js';
+import { loadScenarioFile, loadScenarioText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/run.js';
+import { analyse } from '../../src/trace/conform/analyse.js';
+import { collectLines } from '../../src/trace/conform/collect.js';
 
 // 128 MiB: totalpages 32768 (no swap), one oom_score_adj unit = 32768 / 1000 = 32 pages.
 const BASE = `
@@ -99,5 +102,28 @@ script:
     expect(r.oomKills).toBeUndefined();
     expect(r.vmstat?.oom_kill).toBe(0n);
     expect(r.memory.allocFailures).toBeGreaterThan(0);
+  });
+});
+
+describe('scenarios/oom-binder.yaml (the p7 mirror)', () => {
+  it('kills the hog alone, spares the -1000 server, frees all 451 Binder LRU pages first, and its trace conforms', () => {
+    const r = runScenario(loadScenarioFile(join(import.meta.dirname, '..', '..', 'scenarios', 'oom-binder.yaml')), { collectTrace: true });
+    const kills = r.oomKills ?? [];
+    expect(kills.map((k) => `${k.comm}-${k.pid}`)).toEqual(['memhog-289']);
+    // 512 MiB, no swap: totalpages 131072, 1000 × 131 = 131000 on top of rss + page tables.
+    expect(kills[0]!.badness).toBe(kills[0]!.anonRssPages + pgtablePagesFor(kills[0]!.anonRssPages) + 131_000);
+    expect(r.binder.procs.map((p) => [p.name, p.dead, p.pages.lru, p.pages.active])).toEqual([
+      ['server', false, 0, 0],
+      ['client', false, 0, 0],
+    ]);
+    // 436 + 15 pages were on the Binder LRU; the shrinker freed every one before the kill.
+    expect(r.shrinkers.find((s) => s.name === 'android-binder')!.freed).toBe(451n);
+    const text = r.traceText ?? '';
+    const markAt = text.indexOf(' mark_victim: pid=289 comm=memhog ');
+    expect(markAt).toBeGreaterThan(0);
+    expect(text.lastIndexOf('binder_unmap_user_end', markAt)).toBeGreaterThan(0);
+    const report = analyse([collectLines('oom-binder.trace', text.split('\n'))]);
+    expect(report.totals.pairs).toBeGreaterThan(0);
+    expect(report.totals.mismatched).toBe(0);
   });
 });
