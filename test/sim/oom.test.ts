@@ -49,6 +49,7 @@ describe('OOM killer in a run', () => {
     expect(k.pagesFreed).toBe(k.anonRssPages);
     expect(k.anonRssPages).toBeGreaterThan(0);
     expect(r.vmstat?.oom_kill).toBe(1n);
+    expect(r.events['mark_victim']).toBe(1);
     // The hog allocated nothing after its death: the anon pool at the end is the initial
     // 40 MiB plus what bg_app holds (16 MiB/s for 0.5 s, in 32-page chunks, ≤ 8 MiB).
     expect(r.memory.end.anon).toBeGreaterThanOrEqual(10_240);
