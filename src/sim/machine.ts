@@ -251,22 +251,28 @@ export class Machine implements KswapdHost {
       this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs });
     }
     if (r.ok) return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
-    if (this.tp.enabled.alloc_failure) this.tp.emit({ kind: 'alloc_failure', owner, reason: r.reason });
+    // An OOM victim's request is not an allocation failure: the task was killed.
+    if (r.reason !== 'killed' && this.tp.enabled.alloc_failure) this.tp.emit({ kind: 'alloc_failure', owner, reason: r.reason });
     return stallNs > 0 ? { ok: false, error: r.reason, stallNs } : { ok: false, error: r.reason };
   }
 
   /**
    * A generator task's allocation: a task the OOM killer killed allocates nothing more
    * (`killed`); anonymous pages taken are counted to its pid (its rss for oom_badness). If the
-   * task itself was chosen during this allocation, what it took before dying goes back.
+   * task itself was chosen during this allocation, what it took goes back at once and the
+   * generator hears `killed` (the kernel served it from the reserves; it dies on return).
    */
   allocateFor(pool: Pool, pages: number, mask: GfpMask, task: TaskRef): VerbResult {
     if (this.oom.isDead(task.pid)) return { ok: false, error: 'killed' };
     const r = this.allocate(poolOwner(pool), pages, mask, task);
-    if (pool !== 'anon') return r;
-    const taken = r.ok ? pages : this.lastTaken;
-    if (this.oom.isDead(task.pid)) this.releaseAnon(taken);
-    else this.oom.charge(task.pid, taken);
+    const killed = this.oom.isDead(task.pid);
+    if (pool === 'anon') {
+      const taken = r.ok ? pages : this.lastTaken;
+      if (killed) this.releaseAnon(taken);
+      else this.oom.charge(task.pid, taken);
+    }
+    // Chosen during this allocation (served from the reserves or not): the task exits now.
+    if (killed) return r.stallNs ? { ok: false, error: 'killed', stallNs: r.stallNs } : { ok: false, error: 'killed' };
     return r;
   }
 

@@ -21,12 +21,19 @@ import type { MemoryModel, NodeMemory, PageOwner } from './nodeMemory.js';
 import type { ReclaimDeps, TaskRef } from './scanControl.js';
 
 export type AllocResult =
-  | { readonly ok: true; readonly directReclaims: number; readonly reclaimed: number }
+  | {
+      readonly ok: true;
+      readonly directReclaims: number;
+      readonly reclaimed: number;
+      /** The OOM killer chose the allocating task; the pages came from the reserves (ALLOC_OOM). */
+      readonly victim?: true;
+    }
   | {
       readonly ok: false;
       /**
        * `nowait`: no direct reclaim allowed; `oom`: reclaim made no progress and no kill
-       * helped; `killed`: the OOM killer chose the allocating task itself.
+       * helped; `killed`: the OOM killer chose the allocating task itself and not even the
+       * reserves had the pages.
        */
       readonly reason: 'nowait' | 'oom' | 'killed';
       /** Pages of the run taken before the failing chunk (they stay taken). */
@@ -76,6 +83,11 @@ export function allocPages(
     directReclaims += r.directReclaims;
     reclaimed += r.reclaimed;
     if (!r.ok) return { ok: false, reason: r.reason, taken: n - left, directReclaims, reclaimed };
+    // A victim faults in nothing more: it dies on its way back to user space.
+    if (r.victim) {
+      const taken = n - left + Math.min(left, SWAP_CLUSTER_MAX);
+      return taken === n ? { ok: true, directReclaims, reclaimed, victim: true } : { ok: false, reason: 'killed', taken, directReclaims, reclaimed };
+    }
   }
   return { ok: true, directReclaims, reclaimed };
 }
@@ -139,8 +151,14 @@ function allocChunk(
     const kill = env.outOfMemory?.(task, gfpMask, node.nid) ?? 'none';
     // Nothing killable: the kernel panics ("System is deadlocked on memory"); the model fails.
     if (kill === 'none') return fail('oom');
-    // The allocating task itself was chosen: it is dying, its fault returns VM_FAULT_OOM.
-    if (kill === 'self') return fail('killed');
+    // The allocating task itself was chosen: `retry:` gives an OOM victim ALLOC_OOM (no
+    // watermarks), so the request is served from the reserves if any page is free, and the
+    // task dies on its way back to user space; with no free page it fails (VM_FAULT_OOM).
+    if (kill === 'self') {
+      if (node.free < n) return fail('killed');
+      node.take(owner, n);
+      return { ok: true, directReclaims, reclaimed, victim: true };
+    }
     // Retry as long as the OOM killer is making progress: `retry:` tries the free lists
     // before it reclaims again.
     noProgressLoops = 0;

@@ -110,10 +110,26 @@ describe('page allocator → OOM killer', () => {
     n.checkInvariants();
   });
 
-  it('the allocating task chosen itself: the request fails as killed', () => {
+  it('the allocating task chosen itself: served from the reserves (ALLOC_OOM) if the pages are free, else killed', () => {
+    const n = node(0, { managed: 10_000, free: 110, wmark: WM });
+    const { e, ooms } = oomEnv(n, () => 'self');
+    // 110 − 32 < min 100, but ALLOC_OOM ignores the watermarks.
+    expect(allocPages(e, n, 'anon', 32, GFP_KERNEL, task)).toEqual({ ok: true, directReclaims: 1, reclaimed: 0, victim: true });
+    expect(n.free).toBe(78);
+    expect(ooms.length).toBe(1);
+    const m = node(0, { managed: 10_000, free: 20, wmark: WM });
+    const { e: e2 } = oomEnv(m, () => 'self');
+    expect(allocPages(e2, m, 'anon', 32, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'killed', directReclaims: 1 });
+    expect(m.free).toBe(20);
+  });
+
+  it('a victim stops faulting: the chunks after the one that killed it are not taken', () => {
+    // 100 pages in chunks of 32: the first fits above min (150 → 118), the second needs
+    // reclaim, kills the task, is served from the reserves (118 → 86); the rest never come.
     const n = node(0, { managed: 10_000, free: 150, wmark: WM });
     const { e, ooms } = oomEnv(n, () => 'self');
-    expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'killed', directReclaims: 1 });
+    expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toEqual({ ok: false, reason: 'killed', taken: 64, directReclaims: 1, reclaimed: 0 });
+    expect(n.free).toBe(86);
     expect(ooms.length).toBe(1);
   });
 
