@@ -19,6 +19,8 @@
  *   sleep. (The model's kswapd sleeps fully at once and only a wakeup_kswapd restarts it, so a
  *   nap that ends below the high watermark without a wakeup is not modelled.)
  * - `drop_pagecache` / `drop_slab`: drop_caches_sysctl_handler(), once per write with bit 1 / 2.
+ * - `oom_kill`: __oom_kill_process(), once per victim of a global OOM (mm/oom.ts; the machine
+ *   counts it where it kills). In mm/vmstat.c's vmstat_text it follows `drop_slab` directly.
  *
  * Counters are unsigned long in the kernel: bigints here.
  */
@@ -44,6 +46,7 @@ export const VMSTAT_ITEMS = [
   'pageoutrun',
   'drop_pagecache',
   'drop_slab',
+  'oom_kill',
 ] as const;
 
 export type VmStatItem = (typeof VMSTAT_ITEMS)[number];

@@ -13,6 +13,7 @@ import {
   type BinderPageCounts,
   type BinderProcStats,
   type DirectStallRow,
+  type OomKill,
   type ReclaimPassRow,
   type RunResult,
   type Sample,
@@ -56,6 +57,8 @@ export interface MachineEnd {
   readonly skips: readonly (readonly [string, number])[];
   /** The `/proc/vmstat` counters at the end. */
   readonly vmstat: VmStatCounters;
+  /** The OOM killer's victims, in order. */
+  readonly oomKills: readonly OomKill[];
 }
 
 /** What the statistics recorder collected. */
@@ -175,6 +178,7 @@ export function buildResult(input: BuildInput): RunResult {
     snapshots: [...input.snapshots],
     events: sortKeys(events),
     vmstat: mc.vmstat,
+    ...(mc.oomKills.length > 0 ? { oomKills: [...mc.oomKills] } : {}),
     series: [...input.series],
   };
   return input.traceText !== undefined ? { ...result, traceText: input.traceText } : result;

@@ -96,6 +96,7 @@ export function resultDocument(r: RunResult): Record<string, unknown> {
     snapshots: r.snapshots,
     events: sortedRecord(r.events),
     vmstat: r.vmstat ? vmstatDocument(r.vmstat) : undefined,
+    oomKills: r.oomKills,
     series: r.series.map(sampleDocument),
   }) as Record<string, unknown>;
 }

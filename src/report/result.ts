@@ -204,6 +204,22 @@ export interface SampleShrinker {
   readonly freed?: bigint;
 }
 
+/** One OOM kill: the victim, its `oom_badness`, what it held and what its death freed. */
+export interface OomKill {
+  readonly timeNs: SimTimeNs;
+  readonly pid: number;
+  readonly comm: string;
+  readonly badness: number;
+  readonly oomScoreAdj: number;
+  readonly anonRssPages: number;
+  /** Its installed Binder pages (mapped into it: MM_FILEPAGES). */
+  readonly fileRssPages: number;
+  /** Pages back in the free pool after the kill (anonymous + Binder). */
+  readonly pagesFreed: number;
+  /** The task whose allocation ran the OOM killer. */
+  readonly trigger: { readonly pid: number; readonly comm: string };
+}
+
 export interface RunResult {
   readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
   readonly tool: ToolInfo;
@@ -225,6 +241,8 @@ export interface RunResult {
   readonly events: Readonly<Record<string, number>>;
   /** `/proc/vmstat` event counters under the kernel's names (src/mm/vmstat.ts), at the end. */
   readonly vmstat?: VmStatCounters;
+  /** The OOM killer's victims in kill order (absent when it never ran). */
+  readonly oomKills?: readonly OomKill[];
   /** The time series (`--csv`, and the last field of `--json`). */
   readonly series: readonly Sample[];
   /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */

@@ -132,6 +132,27 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
     );
   }
 
+  if (r.oomKills && r.oomKills.length > 0) {
+    h('OOM kills');
+    out.push(
+      ...table(
+        c,
+        ['time s', 'victim', 'badness', 'oom_score_adj', 'anon rss', 'file rss', 'pages freed', 'invoked by'],
+        r.oomKills.map((k) => [
+          nsToSeconds(k.timeNs),
+          `${k.comm}-${k.pid}`,
+          n(k.badness),
+          n(k.oomScoreAdj),
+          n(k.anonRssPages),
+          n(k.fileRssPages),
+          n(k.pagesFreed),
+          `${k.trigger.comm}-${k.trigger.pid}`,
+        ]),
+        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    );
+  }
+
   // Over the run, min..max at the right (a TTY, or --sparklines).
   if (opts.sparklines && r.series.length > 1) {
     const line = (label: string, v: readonly number[]) =>

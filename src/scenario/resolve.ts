@@ -205,6 +205,7 @@ class Resolver {
         driver: p.driver,
         task: { comm: p.comm ?? p.name.slice(0, 15), pid: p.pid ?? 100 + 2 * i, cpu },
         memcg: memcgRef(p.memcg, [...path, 'memcg']),
+        oomScoreAdj: p.oom_score_adj,
       };
     });
     const procRef = (name: string, path: readonly PathKey[]): string => {
@@ -274,6 +275,7 @@ class Resolver {
         gfp: this.gfp(g.gfp ?? 'GFP_HIGHUSER_MOVABLE', [...path, 'gfp']),
         memcg: memcgRef(g.memcg, [...path, 'memcg']),
         task: this.task(g.task, { comm: g.pool === 'anon' ? 'app_process' : 'reader', pid: 3000 + i, cpu: i % cpus }, [...path, 'task'], cpus),
+        oomScoreAdj: g.oom_score_adj,
       };
     });
     const locks: LockContentionGen[] = w.locks.map((g, i) => {

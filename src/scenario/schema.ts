@@ -173,6 +173,8 @@ const BinderProcSchema = z
     comm: z.string().min(1).max(15).optional(),
     cpu: int(0, 1023).optional(),
     memcg: name().default('root'),
+    /** /proc/<pid>/oom_score_adj of the process (-1000: never chosen by the OOM killer). */
+    oom_score_adj: int(-1000, 1000).optional(),
   })
   .strict();
 
@@ -218,6 +220,8 @@ const MemoryPressureSchema = z
     gfp: gfpText().optional(),
     memcg: name().default('root'),
     task: TaskSchema.optional(),
+    /** /proc/<pid>/oom_score_adj of the allocating task (-1000: never chosen by the OOM killer). */
+    oom_score_adj: int(-1000, 1000).optional(),
     ...window,
   })
   .strict();

@@ -140,6 +140,8 @@ export interface ResolvedBinderProc {
   readonly task: TaskRef;
   /** Memory cgroup the process is charged to (`root` by default). */
   readonly memcg: string;
+  /** `oom_score_adj` (-1000 … 1000); absent: 0 (absent, not 0, so older scenarios keep their hash). */
+  readonly oomScoreAdj?: number;
 }
 
 export interface ResolvedBinder {
@@ -208,6 +210,8 @@ export interface MemoryPressureGen extends Window {
   readonly gfp: ResolvedGfp;
   readonly memcg: string;
   readonly task: TaskRef;
+  /** `oom_score_adj` of the task (-1000 … 1000); absent: 0 (absent, not 0, so older scenarios keep their hash). */
+  readonly oomScoreAdj?: number;
 }
 
 export interface LockContentionGen extends Window {

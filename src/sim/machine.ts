@@ -35,6 +35,7 @@ import type { Pool, VerbResult } from '../workload/types.js';
 import { KswapdTask, kswapdTaskRef, type KswapdHost } from './kswapdTask.js';
 import type { EventLoop } from './loop.js';
 import { MachineBinder } from './machineBinder.js';
+import { MachineOom } from './oomKiller.js';
 import { buildMemcgs, buildNodes, registerCaches, type ShrinkerEntry } from './machineBuild.js';
 import type { Tracepoints } from './recorder.js';
 
@@ -58,6 +59,8 @@ export class Machine implements KswapdHost {
   readonly shrinkers: ShrinkerEntry[];
   readonly slabCtx: ShrinkSlabCtx;
   readonly binder: MachineBinder;
+  /** The OOM killer's processes, their anonymous pages, and the kills made. */
+  readonly oom: MachineOom;
   readonly kswapds: KswapdTask[];
   readonly deps: ReclaimDeps;
   /** `/proc/vmstat` event counters, counted by the reclaim engine where the kernel counts them. */
@@ -74,6 +77,8 @@ export class Machine implements KswapdHost {
   /** The task in whose name shrink_slab runs now (its trace lines). */
   private current: TaskRef;
   private allocCursor = 0;
+  /** Pages the last `allocate` took (all of them, or the chunks before a failing one). */
+  private lastTaken = 0;
   private lastGrow = 0;
   private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
 
@@ -109,6 +114,7 @@ export class Machine implements KswapdHost {
       this.shrinkers.push({ reg, view: reg.view, binder: sh });
     }
     this.shrinkers.forEach((e, i) => this.bySerial.set(e.view.serial, i));
+    this.oom = new MachineOom(this);
     this.deps = this.reclaimDeps();
     this.kswapds = this.nodes.map((n) => new KswapdTask(this, n, kswapdTaskRef(resolved.kswapd, n.nid)));
     this.allocEnv = {
@@ -118,6 +124,7 @@ export class Machine implements KswapdHost {
         if (this.kswapds[nid]?.wake(pages) && this.tp.enabled.kswapd_wake) this.tp.emit({ kind: 'kswapd_wake', nid });
       },
       onDirectProgress: (nid) => this.kswapds[nid]?.resetFailures(),
+      outOfMemory: (task) => this.oom.outOfMemory(task),
     };
   }
 
@@ -236,6 +243,7 @@ export class Machine implements KswapdHost {
     const engineTask: EngineTask = { ...task, nid: node.nid, scope: 'none' };
     this.meter = emptyWork();
     const r = allocPages(this.allocEnv, node, owner, pages, mask, engineTask);
+    this.lastTaken = r.ok ? pages : (r.taken ?? 0);
     this.noteFree();
     // Direct reclaim ran in the task's context: the allocation completes after its cost.
     const stallNs = r.directReclaims > 0 ? this.workNs() : 0;
@@ -243,14 +251,50 @@ export class Machine implements KswapdHost {
       this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs });
     }
     if (r.ok) return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
-    if (this.tp.enabled.alloc_failure) this.tp.emit({ kind: 'alloc_failure', owner, reason: r.reason });
+    // An OOM victim's request is not an allocation failure: the task was killed.
+    if (r.reason !== 'killed' && this.tp.enabled.alloc_failure) this.tp.emit({ kind: 'alloc_failure', owner, reason: r.reason });
     return stallNs > 0 ? { ok: false, error: r.reason, stallNs } : { ok: false, error: r.reason };
   }
 
+  /**
+   * A generator task's allocation: a task the OOM killer killed allocates nothing more
+   * (`killed`); anonymous pages taken are counted to its pid (its rss for oom_badness). If the
+   * task itself was chosen during this allocation, what it took goes back at once and the
+   * generator hears `killed` (the kernel served it from the reserves; it dies on return).
+   */
+  allocateFor(pool: Pool, pages: number, mask: GfpMask, task: TaskRef): VerbResult {
+    if (this.oom.isDead(task.pid)) return { ok: false, error: 'killed' };
+    const r = this.allocate(poolOwner(pool), pages, mask, task);
+    const killed = this.oom.isDead(task.pid);
+    if (pool === 'anon') {
+      const taken = r.ok ? pages : this.lastTaken;
+      if (killed) this.releaseAnon(taken);
+      else this.oom.charge(task.pid, taken);
+    }
+    // Chosen during this allocation (served from the reserves or not): the task exits now.
+    if (killed) return r.stallNs ? { ok: false, error: 'killed', stallNs: r.stallNs } : { ok: false, error: 'killed' };
+    return r;
+  }
+
   /** Gives pages of a pool back (files deleted, an app exiting), node by node. Returns pages released. */
-  release(pool: Pool, pages: number): number {
+  release(pool: Pool, pages: number, task?: TaskRef): number {
+    if (task && this.oom.isDead(task.pid)) return 0;
     let left = pages;
     for (const n of this.nodes) left -= n.release(poolOwner(pool), left);
+    this.noteFree();
+    if (task && pool === 'anon') this.oom.uncharge(task.pid, pages - left);
+    return pages - left;
+  }
+
+  /** Frees `pages` anonymous pages of a dying task: resident ones first, then its swap slots. */
+  releaseAnon(pages: number): number {
+    let left = pages;
+    for (const n of this.nodes) left -= n.release('anon', left);
+    for (const n of this.nodes) {
+      const slots = Math.min(left, n.swapUsed);
+      n.swapUsed -= slots;
+      left -= slots;
+    }
     this.noteFree();
     return pages - left;
   }
@@ -362,6 +406,17 @@ export class Machine implements KswapdHost {
       binderEvents: this.binder.system.events,
       skips,
       vmstat: this.vmstat.snapshot(),
+      oomKills: this.oom.kills.map((k) => ({
+        timeNs: k.timeNs,
+        pid: k.pid,
+        comm: k.comm,
+        badness: k.badness,
+        oomScoreAdj: k.oomScoreAdj,
+        anonRssPages: k.anonRssPages,
+        fileRssPages: k.fileRssPages,
+        pagesFreed: k.pagesFreed,
+        trigger: { pid: k.trigger.pid, comm: k.trigger.comm },
+      })),
     };
   }
 

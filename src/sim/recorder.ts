@@ -21,6 +21,7 @@ import type { BinderTraceRecord } from '../binder/trace.js';
 import type { ReclaimPath, Sample, Snapshot, StepOutcome } from '../report/result.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import type { SimTimeNs, TaskRef } from '../scenario/types.js';
+import type { OomKillRecord } from './oomKiller.js';
 
 /** The machine's events, one `kind` each (exhaustive `switch` in every recorder). */
 export type SimEvent =
@@ -64,6 +65,8 @@ export type SimEvent =
   | { readonly kind: 'direct_reclaim'; readonly task: TaskRef; readonly owner: PageOwner; readonly directReclaims: number; readonly stallNs: number }
   /** An allocation failed after reclaim. */
   | { readonly kind: 'alloc_failure'; readonly owner: PageOwner; readonly reason: string }
+  /** The OOM killer killed a process (mark_victim), in the name of the allocating task. */
+  | { readonly kind: 'oom_kill'; readonly kill: OomKillRecord }
   /** Free pages over all nodes after a change (reused object: copy `free`). */
   | { readonly kind: 'free_pages'; readonly free: number }
   /** A Binder tracepoint with its ftrace context (C driver only). */
@@ -94,6 +97,7 @@ export const SIM_EVENT_KINDS: readonly SimEventKind[] = [
   'kswapd_step',
   'direct_reclaim',
   'alloc_failure',
+  'oom_kill',
   'free_pages',
   'binder_trace',
   'binder_alloc',

@@ -88,3 +88,25 @@ export const vmscanBodies = {
   /** mm_vmscan_kswapd_sleep: `nid=%d`. */
   kswapdSleep: (nid: number): string => `nid=${nid}`,
 } as const;
+
+/**
+ * oom:mark_victim (include/trace/events/oom.h since "mm: update mark_victim tracepoints
+ * fields", 6.8, and in 6.1.130+ stable): `pid=%d comm=%s total-vm=%lukB anon-rss=%lukB
+ * file-rss:%lukB shmem-rss:%lukB uid=%u pgtables=%lukB oom_score_adj=%hd` (sizes in KiB; the
+ * kernel itself mixes `=` and `:`). The model's tasks run as uid 0 and have no shmem.
+ */
+export function markVictimBody(k: {
+  readonly pid: number;
+  readonly comm: string;
+  readonly totalVmPages: number;
+  readonly anonRssPages: number;
+  readonly fileRssPages: number;
+  readonly pgtablePages: number;
+  readonly oomScoreAdj: number;
+}): string {
+  const kb = (pages: number): number => pages * 4;
+  return (
+    `pid=${k.pid} comm=${k.comm} total-vm=${kb(k.totalVmPages)}kB anon-rss=${kb(k.anonRssPages)}kB ` +
+    `file-rss:${kb(k.fileRssPages)}kB shmem-rss:0kB uid=0 pgtables=${kb(k.pgtablePages)}kB oom_score_adj=${k.oomScoreAdj}`
+  );
+}

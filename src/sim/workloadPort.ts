@@ -7,7 +7,7 @@ import type { BufferHandle } from '../binder/proc.js';
 import { rngStream } from './rng.js';
 import { createGenerators } from '../workload/registry.js';
 import type { WorkloadCtx } from '../workload/types.js';
-import { poolOwner, type Machine } from './machine.js';
+import type { Machine } from './machine.js';
 
 /** Starts every generator of the scenario: each schedules its own first events. */
 export function startGenerators(m: Machine): void {
@@ -24,8 +24,8 @@ export function startGenerators(m: Machine): void {
       binderLabels: (proc, labels) => b.addLabels(proc, labels as () => Iterable<readonly [BufferHandle, string]>),
       holdLock: (proc, lock, holdNs, holder) => b.holdLock(proc, lock, holdNs, holder),
       killProc: (proc) => b.kill(proc),
-      allocate: (pool, pages, mask, task) => m.allocate(poolOwner(pool), pages, mask, task),
-      release: (pool, pages) => m.release(pool, pages),
+      allocate: (pool, pages, mask, task) => m.allocateFor(pool, pages, mask, task),
+      release: (pool, pages, task) => m.release(pool, pages, task),
     };
     g.start(ctx);
   }

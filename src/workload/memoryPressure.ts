@@ -3,8 +3,10 @@
  * so free memory falls to the watermarks the way it does on a device: below low kswapd is
  * woken; below min the allocating task reclaims directly in its own gfp context (GFP_NOFS for
  * a filesystem writer, say). Optionally pages are released at another rate. An allocation that
- * fails after reclaim stands for an OOM kill of this generator's app: it gives back half of
- * what it allocated. A direct-reclaim stall delays the task's next allocation. Streams: `<name>` (allocations), `<name>:release`.
+ * fails after reclaim with nothing killed (no OOM kill possible: GFP_NOFS, __GFP_NORETRY …)
+ * makes the app give back half of what it allocated. Once the OOM killer chose the task
+ * (`killed`), the generator stops: its pages went back with it. A direct-reclaim stall delays
+ * the task's next allocation. Streams: `<name>` (allocations), `<name>:release`.
  */
 import { poissonInterarrivalNs } from '../sim/rng.js';
 import type { MemoryPressureGen } from '../scenario/types.js';
@@ -23,8 +25,10 @@ export function memoryPressure(gen: MemoryPressureGen): Generator {
           at: 0,
           fire(): void {
             const r = ctx.allocate(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg);
+            // The OOM killer chose this task: it is gone, its pages went back with it.
+            if (!r.ok && r.error === 'killed') return;
             if (r.ok) held += chunk;
-            else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2));
+            else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2), gen.task);
             // A direct reclaim stalled the task: its next fault comes after the allocation
             // completed, not at the instant it started.
             next(this.at + (r.stallNs ?? 0));
@@ -43,7 +47,7 @@ export function memoryPressure(gen: MemoryPressureGen): Generator {
         const drop = {
           at: 0,
           fire(): void {
-            held -= ctx.release(gen.pool, chunk);
+            held -= ctx.release(gen.pool, chunk, gen.task);
             if (held < 0) held = 0;
             next(this.at);
           },

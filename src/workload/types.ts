@@ -54,10 +54,16 @@ export interface WorkloadCtx {
   binderLabels(proc: number, labels: () => Iterable<readonly [BinderBufferRef, string]>): void;
   holdLock(proc: string, lock: 'mmap' | 'alloc', holdNs: SimTimeNs, holder: string): VerbResult;
   killProc(proc: string): VerbResult;
-  /** Allocates pages into a pool; may wake kswapd or run direct reclaim in `gfp`'s context. */
+  /**
+   * Allocates pages into a pool; may wake kswapd or run direct reclaim in `gfp`'s context.
+   * Fails with `killed` once the OOM killer chose `task` (for good: the task is gone).
+   */
   allocate(pool: Pool, pages: number, gfp: GfpMask, task: TaskRef, memcg: string): VerbResult;
-  /** Gives pages of a pool back (files deleted, an app exiting). Returns pages released. */
-  release(pool: Pool, pages: number): number;
+  /**
+   * Gives pages of a pool back (files deleted, an app exiting), in `task`'s name when given
+   * (its anonymous pages; nothing once it was killed). Returns pages released.
+   */
+  release(pool: Pool, pages: number, task?: TaskRef): number;
 }
 
 export interface Generator {

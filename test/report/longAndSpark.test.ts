@@ -33,7 +33,7 @@ describe('--csv-long', () => {
       '0.0015,vmstat,allocstall_dma,0',
     ]);
     expect(lines).toContain('0.0015,vmstat,pageoutrun,3');
-    expect(lines).toHaveLength(1 + 12 + 18 + 1);
+    expect(lines).toHaveLength(1 + 12 + 19 + 1);
     expect(lines.at(-1)).toBe('');
   });
 });

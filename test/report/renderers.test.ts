@@ -136,9 +136,9 @@ describe('CSV vmstat columns', () => {
     const r = sampleResult({ series: [{ ...base.series[0]!, vmstat: a.snapshot() }, { ...base.series[1]!, vmstat: b.snapshot() }] });
     const [head, row0, row1] = renderCsv(r).split('\n');
     const plain = renderCsv(base).split('\n');
-    expect(head).toBe(`${plain[0]},allocstall_dma,allocstall_dma32,allocstall_normal,allocstall_movable,pgsteal_kswapd,pgsteal_direct,pgscan_kswapd,pgscan_direct,pgscan_anon,pgscan_file,pgsteal_anon,pgsteal_file,slabs_scanned,kswapd_low_wmark_hit_quickly,kswapd_high_wmark_hit_quickly,pageoutrun,drop_pagecache,drop_slab`);
-    expect(row0).toBe(`${plain[1]},0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0`);
-    expect(row1).toBe(`${plain[2]},0,0,0,0,0,0,64,0,0,0,0,0,9223372036854775808,0,0,0,0,0`);
+    expect(head).toBe(`${plain[0]},allocstall_dma,allocstall_dma32,allocstall_normal,allocstall_movable,pgsteal_kswapd,pgsteal_direct,pgscan_kswapd,pgscan_direct,pgscan_anon,pgscan_file,pgsteal_anon,pgsteal_file,slabs_scanned,kswapd_low_wmark_hit_quickly,kswapd_high_wmark_hit_quickly,pageoutrun,drop_pagecache,drop_slab,oom_kill`);
+    expect(row0).toBe(`${plain[1]},0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0`);
+    expect(row1).toBe(`${plain[2]},0,0,0,0,0,0,64,0,0,0,0,0,9223372036854775808,0,0,0,0,0,0`);
   });
 });
 
@@ -151,6 +151,6 @@ describe('summary --vmstat', () => {
     expect(renderSummary(r, { color: false })).not.toContain('vmstat');
     const text = renderSummary(r, { color: false, vmstat: true });
     expect(text).toContain('\nvmstat (cumulative, /proc/vmstat names)\n  allocstall_dma 0\n  allocstall_dma32 0\n  allocstall_normal 0\n  allocstall_movable 70\n');
-    expect(text).toContain('\n  pageoutrun 162\n  drop_pagecache 0\n  drop_slab 0\n\nTracepoints\n');
+    expect(text).toContain('\n  pageoutrun 162\n  drop_pagecache 0\n  drop_slab 0\n  oom_kill 0\n\nTracepoints\n');
   });
 });

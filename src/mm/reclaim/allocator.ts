@@ -6,23 +6,38 @@
  * Step 2: otherwise wake kswapd (if the gfp allows `__GFP_KSWAPD_RECLAIM`) and retry against
  *         the MIN watermark (`__GFP_HIGH` callers may dig to min/2, as ALLOC_MIN_RESERVE).
  * Step 3: still short and `__GFP_DIRECT_RECLAIM` set: direct reclaim in the task's own gfp
- *         context, then retry; up to MAX_RECLAIM_RETRIES attempts without progress.
- * Step 4: give up: a non-blocking request fails; a blocking one reports OOM (the caller
- *         decides what the OOM killer takes).
+ *         context, then retry as `should_reclaim_retry` allows (MAX_RECLAIM_RETRIES loops
+ *         without progress; mm/oom.ts).
+ * Step 4: reclaim has failed: __GFP_NORETRY and the other no-OOM cases fail; a GFP_NOFS
+ *         request gets "progress" from out_of_memory without a kill; otherwise the OOM killer
+ *         (`env.outOfMemory`, the machine) picks and kills a victim and the request retries.
  * Results are values: a failed allocation is data, never an exception.
  */
-import { __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, type GfpMask } from '../gfp.js';
+import { __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NORETRY, type GfpMask } from '../gfp.js';
+import { shouldReclaimRetry, slowpathEnd } from '../oom.js';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
 import { tryToFreePages } from './directReclaim.js';
 import type { MemoryModel, NodeMemory, PageOwner } from './nodeMemory.js';
 import type { ReclaimDeps, TaskRef } from './scanControl.js';
 
 export type AllocResult =
-  | { readonly ok: true; readonly directReclaims: number; readonly reclaimed: number }
+  | {
+      readonly ok: true;
+      readonly directReclaims: number;
+      readonly reclaimed: number;
+      /** The OOM killer chose the allocating task; the pages came from the reserves (ALLOC_OOM). */
+      readonly victim?: true;
+    }
   | {
       readonly ok: false;
-      /** `nowait`: no direct reclaim allowed; `oom`: reclaim made no progress. */
-      readonly reason: 'nowait' | 'oom';
+      /**
+       * `nowait`: no direct reclaim allowed; `oom`: reclaim made no progress and no kill
+       * helped; `killed`: the OOM killer chose the allocating task itself and not even the
+       * reserves had the pages.
+       */
+      readonly reason: 'nowait' | 'oom' | 'killed';
+      /** Pages of the run taken before the failing chunk (they stay taken). */
+      readonly taken?: number;
       readonly directReclaims: number;
       readonly reclaimed: number;
     };
@@ -34,6 +49,12 @@ export interface AllocEnv {
   wakeKswapd(nid: number, pages: number): void;
   /** A direct reclaim that made progress (kswapd_failures is reset). */
   onDirectProgress?(nid: number): void;
+  /**
+   * `out_of_memory()` for `task`'s request (global OOM, __GFP_FS set): kills the worst task
+   * and frees its memory. `other`: a victim other than `task` died; `self`: `task` was the
+   * victim; `none`: nothing killable. Without it, reclaim failure fails the request.
+   */
+  outOfMemory?(task: TaskRef, gfpMask: GfpMask, nid: number): 'other' | 'self' | 'none';
 }
 
 const fits = (node: NodeMemory, n: number, mark: number): boolean => node.free - n >= mark;
@@ -61,7 +82,12 @@ export function allocPages(
     const r = allocChunk(env, node, owner, Math.min(left, SWAP_CLUSTER_MAX), gfpMask, task);
     directReclaims += r.directReclaims;
     reclaimed += r.reclaimed;
-    if (!r.ok) return { ok: false, reason: r.reason, directReclaims, reclaimed };
+    if (!r.ok) return { ok: false, reason: r.reason, taken: n - left, directReclaims, reclaimed };
+    // A victim faults in nothing more: it dies on its way back to user space.
+    if (r.victim) {
+      const taken = n - left + Math.min(left, SWAP_CLUSTER_MAX);
+      return taken === n ? { ok: true, directReclaims, reclaimed, victim: true } : { ok: false, reason: 'killed', taken, directReclaims, reclaimed };
+    }
   }
   return { ok: true, directReclaims, reclaimed };
 }
@@ -88,8 +114,10 @@ function allocChunk(
 
   let directReclaims = 0;
   let reclaimed = 0;
-  let noProgress = 0;
-  while (noProgress <= MAX_RECLAIM_RETRIES) {
+  let noProgressLoops = 0;
+  let nofsRetried = false;
+  const fail = (reason: 'oom' | 'killed'): AllocResult => ({ ok: false, reason, directReclaims, reclaimed });
+  for (;;) {
     const r = tryToFreePages(env.mem, { ...task, nid: node.nid }, gfpMask, env.deps);
     directReclaims++;
     reclaimed += r;
@@ -98,10 +126,54 @@ function allocChunk(
       node.take(owner, n);
       return { ok: true, directReclaims, reclaimed };
     }
-    if (r === 0) noProgress++;
-    // Progress that still leaves us short is retried without counting (should_reclaim_retry
-    // only counts loops that made no progress).
-    else if (directReclaims > 4 * MAX_RECLAIM_RETRIES) break;
+    if (gfpMask & __GFP_NORETRY) return fail('oom');
+    const d = shouldReclaimRetry(0, r > 0, noProgressLoops, fits(node, n - reclaimablePages(node), minMark));
+    noProgressLoops = d.noProgressLoops;
+    // Progress that still leaves us short is retried without counting; the model bounds it
+    // (the kernel's loop ends because memory comes free; a synchronous model must stop).
+    if (d.retry && directReclaims <= 4 * MAX_RECLAIM_RETRIES) continue;
+    const end = slowpathEnd(gfpMask, 0);
+    if (end === 'fail') return fail('oom');
+    // __alloc_pages_may_oom: one more try at the HIGH watermark catches a parallel kill.
+    if (fits(node, n, node.wmark.high)) {
+      node.take(owner, n);
+      return { ok: true, directReclaims, reclaimed };
+    }
+    if (end === 'nofs_progress') {
+      // out_of_memory() returned true without a kill: the kernel resets no_progress_loops and
+      // reclaims again, for as long as it takes someone else to free memory. The model runs
+      // that second round once, then lets the request fail (the task's stall ends there).
+      if (nofsRetried) return fail('oom');
+      nofsRetried = true;
+      noProgressLoops = 0;
+      continue;
+    }
+    const kill = env.outOfMemory?.(task, gfpMask, node.nid) ?? 'none';
+    // Nothing killable: the kernel panics ("System is deadlocked on memory"); the model fails.
+    if (kill === 'none') return fail('oom');
+    // The allocating task itself was chosen: `retry:` gives an OOM victim ALLOC_OOM (no
+    // watermarks), so the request is served from the reserves if any page is free, and the
+    // task dies on its way back to user space; with no free page it fails (VM_FAULT_OOM).
+    if (kill === 'self') {
+      if (node.free < n) return fail('killed');
+      node.take(owner, n);
+      return { ok: true, directReclaims, reclaimed, victim: true };
+    }
+    // Retry as long as the OOM killer is making progress: `retry:` tries the free lists
+    // before it reclaims again.
+    noProgressLoops = 0;
+    nofsRetried = false;
+    if (fits(node, n, minMark)) {
+      node.take(owner, n);
+      return { ok: true, directReclaims, reclaimed };
+    }
   }
-  return { ok: false, reason: 'oom', directReclaims, reclaimed };
+}
+
+/**
+ * `zone_reclaimable_pages()`: the file LRU, and the anon LRU when it can be swapped
+ * (`can_reclaim_anon_pages`).
+ */
+function reclaimablePages(node: NodeMemory): number {
+  return node.file + (node.swapFree > 0 ? node.anon : 0);
 }

@@ -13,13 +13,13 @@ import { RunLimitError } from '../../util/limits.js';
 import type { SimTimeNs } from '../../util/simTime.js';
 import { simSeconds } from '../loop.js';
 import type { Recorder, SimEvent, SimEventKind } from '../recorder.js';
-import { TraceCollector, vmscanBodies, vmscanEventName } from '../trace.js';
+import { TraceCollector, markVictimBody, vmscanBodies, vmscanEventName } from '../trace.js';
 
 const ctxOf = (t: TaskRef, timeNs: SimTimeNs): TraceContext => ({ comm: t.comm, pid: t.pid, cpu: t.cpu, tsNs: BigInt(timeNs) });
 
 export class FtraceRecorder implements Recorder {
   readonly name = 'ftrace';
-  readonly kinds: readonly SimEventKind[] = ['shrink_slab_start', 'shrink_slab_end', 'vmscan_begin', 'vmscan_end', 'binder_trace'];
+  readonly kinds: readonly SimEventKind[] = ['shrink_slab_start', 'shrink_slab_end', 'vmscan_begin', 'vmscan_end', 'binder_trace', 'oom_kill'];
   private readonly lines = new TraceCollector();
 
   constructor(
@@ -54,6 +54,9 @@ export class FtraceRecorder implements Recorder {
       }
       case 'binder_trace':
         return this.add(e.record.ctx, e.record.event.name, formatBinderEventBody(e.record.event));
+      case 'oom_kill':
+        // mark_oom_victim() runs in the allocating task, inside its __alloc_pages_may_oom.
+        return this.add(ctxOf(e.kill.trigger, e.kill.timeNs), 'mark_victim', markVictimBody(e.kill));
       default:
         // Only the kinds in `kinds` are delivered.
         return;

@@ -64,6 +64,7 @@ export class StatisticsRecorder implements Recorder {
     'kswapd_step',
     'direct_reclaim',
     'alloc_failure',
+    'oom_kill',
     'free_pages',
     'binder_alloc',
   ];
@@ -195,6 +196,10 @@ export class StatisticsRecorder implements Recorder {
         else pc.failures[e.error] = (pc.failures[e.error] ?? 0) + 1;
         return;
       }
+      case 'oom_kill':
+        // oom:mark_victim, as the trace prints it (only runs that kill have the key).
+        this.count('mark_victim');
+        return;
       case 'binder_trace':
       case 'sample':
       case 'step':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GFP_ATOMIC, GFP_KERNEL, GFP_NOFS, GFP_NOWAIT } from '../../../src/mm/gfp.js';
+import { GFP_ATOMIC, GFP_KERNEL, GFP_NOFS, GFP_NOWAIT, __GFP_NORETRY, gfp } from '../../../src/mm/gfp.js';
 import { allocPages, type AllocEnv } from '../../../src/mm/reclaim/index.js';
 import { model, node, recorder } from './harness.js';
 
@@ -58,12 +58,106 @@ describe('page allocator (watermarks → kswapd → direct reclaim)', () => {
     expect(r2.calls).toEqual([]);
   });
 
-  it('OOM after MAX_RECLAIM_RETRIES rounds without progress', () => {
-    const n = node(0, { managed: 10_000, free: 150, wmark: WM });
-    const { e, r } = env(n);
+  it('OOM after MAX_RECLAIM_RETRIES rounds without progress while reclaimable pages remain', () => {
+    // 5000 file pages: zone_reclaimable_pages counts them, so should_reclaim_retry keeps going,
+    // but reclaim walks no memcg and frees none of them (a stand-in for pages reclaim cannot
+    // free, as the p7 trace's run of empty direct reclaims shows). 16 retries allowed: the 17th
+    // empty reclaim ends it.
+    const n = node(0, { managed: 10_000, file: 5000, free: 150, wmark: WM });
+    const { e } = env(n, recorder({ profile: '6.1', memcgs: [] }));
     const res = allocPages(e, n, 'anon', 100, GFP_KERNEL, task);
     expect(res).toMatchObject({ ok: false, reason: 'oom', directReclaims: 17, reclaimed: 0 });
-    expect(r.calls.length).toBe(17 * 13); // 6.1: one 12 → 0 sweep per attempt
     n.checkInvariants();
+  });
+
+  it('OOM after one reclaim when free + reclaimable cannot reach min (should_reclaim_retry’s watermark check)', () => {
+    const n = node(0, { managed: 10_000, free: 150, wmark: WM });
+    const { e, r } = env(n);
+    expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'oom', directReclaims: 1, reclaimed: 0 });
+    expect(r.calls.length).toBe(13);
+  });
+});
+
+describe('page allocator → OOM killer', () => {
+  const oomEnv = (n: ReturnType<typeof node>, onOom: (n: ReturnType<typeof node>) => 'other' | 'self' | 'none') => {
+    // No memcg to walk: reclaim frees nothing, whatever the LRU holds.
+    const base = env(n, recorder({ profile: '6.1', memcgs: [] }));
+    const ooms: { pid: number; gfp: number }[] = [];
+    const e: AllocEnv = {
+      ...base.e,
+      outOfMemory: (t, g) => {
+        ooms.push({ pid: t.pid, gfp: g });
+        return onOom(n);
+      },
+    };
+    return { e, ooms, r: base.r };
+  };
+
+  it('a kill that frees memory lets the request retry and succeed (no_progress_loops reset)', () => {
+    const n = node(0, { managed: 10_000, free: 150, wmark: WM });
+    // The victim's 1000 pages come back (as if its anon pages were released).
+    const { e, ooms } = oomEnv(n, (m) => {
+      m.free += 1000;
+      m.other -= 1000;
+      return 'other';
+    });
+    const res = allocPages(e, n, 'anon', 100, GFP_KERNEL, task);
+    // After the kill __alloc_pages_may_oom reports progress; `retry:` takes the pages from the
+    // free lists before any further reclaim.
+    expect(res).toMatchObject({ ok: true, directReclaims: 1 });
+    expect(ooms).toEqual([{ pid: 4242, gfp: GFP_KERNEL }]);
+    expect(n.free).toBe(150 + 1000 - 100);
+    n.checkInvariants();
+  });
+
+  it('the allocating task chosen itself: served from the reserves (ALLOC_OOM) if the pages are free, else killed', () => {
+    const n = node(0, { managed: 10_000, free: 110, wmark: WM });
+    const { e, ooms } = oomEnv(n, () => 'self');
+    // 110 − 32 < min 100, but ALLOC_OOM ignores the watermarks.
+    expect(allocPages(e, n, 'anon', 32, GFP_KERNEL, task)).toEqual({ ok: true, directReclaims: 1, reclaimed: 0, victim: true });
+    expect(n.free).toBe(78);
+    expect(ooms.length).toBe(1);
+    const m = node(0, { managed: 10_000, free: 20, wmark: WM });
+    const { e: e2 } = oomEnv(m, () => 'self');
+    expect(allocPages(e2, m, 'anon', 32, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'killed', directReclaims: 1 });
+    expect(m.free).toBe(20);
+  });
+
+  it('a victim stops faulting: the chunks after the one that killed it are not taken', () => {
+    // 100 pages in chunks of 32: the first fits above min (150 → 118), the second needs
+    // reclaim, kills the task, is served from the reserves (118 → 86); the rest never come.
+    const n = node(0, { managed: 10_000, free: 150, wmark: WM });
+    const { e, ooms } = oomEnv(n, () => 'self');
+    expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toEqual({ ok: false, reason: 'killed', taken: 64, directReclaims: 1, reclaimed: 0 });
+    expect(n.free).toBe(86);
+    expect(ooms.length).toBe(1);
+  });
+
+  it('nothing killable: the request fails (the kernel would panic)', () => {
+    const n = node(0, { managed: 10_000, free: 150, wmark: WM });
+    const { e } = oomEnv(n, () => 'none');
+    expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'oom', directReclaims: 1 });
+  });
+
+  it('GFP_NOFS never kills: out_of_memory reports progress, the loop count resets, reclaim runs again', () => {
+    const n = node(0, { managed: 10_000, file: 5000, free: 150, wmark: WM });
+    const { e, ooms } = oomEnv(n, () => 'other');
+    // Two full rounds of 17 (the model bounds the kernel's endless retry at one extra round).
+    expect(allocPages(e, n, 'anon', 100, GFP_NOFS, task)).toMatchObject({ ok: false, reason: 'oom', directReclaims: 34 });
+    expect(ooms).toEqual([]);
+  });
+
+  it('__GFP_NORETRY: one reclaim, then failure, no OOM killer', () => {
+    const n = node(0, { managed: 10_000, file: 5000, free: 150, wmark: WM });
+    const { e, ooms } = oomEnv(n, () => 'other');
+    expect(allocPages(e, n, 'anon', 100, gfp(GFP_KERNEL | __GFP_NORETRY), task)).toMatchObject({ ok: false, reason: 'oom', directReclaims: 1 });
+    expect(ooms).toEqual([]);
+  });
+
+  it('a GFP_KERNEL request reaches the OOM killer (once) after the 17th empty reclaim', () => {
+    const n = node(0, { managed: 10_000, file: 5000, free: 150, wmark: WM });
+    const { e, ooms } = oomEnv(n, () => 'none');
+    expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'oom', directReclaims: 17 });
+    expect(ooms.length).toBe(1);
   });
 });
