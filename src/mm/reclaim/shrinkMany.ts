@@ -66,7 +66,7 @@ export function shrinkMany(mem: MemoryModel, node: NodeMemory, state: MglruNode,
     const list = lru.fifo[gen]?.[bin] as MglruLruvec[];
     let op: MemcgLruOp = 0;
     let last: MglruLruvec | undefined;
-    let pos = list[0];
+    let pos: MglruLruvec | undefined = list[0];
     while (pos) {
       if (op && last) {
         lru.rotate(last, op);
