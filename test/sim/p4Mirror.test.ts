@@ -96,11 +96,15 @@ describe('p4 mirror, 6.12 (MGLRU): the kernel shape over 20 seeds', () => {
     expect(within2.length).toBeGreaterThanOrEqual(15);
   });
 
-  it('Binder shrinker calls close to the kernel 11, none after the LRU is empty', () => {
+  it('Binder shrinker calls within 11 ± 2 in most seeds (kernel: 11), none after the LRU is empty', () => {
     const counts = runs.map((r) => r.calls.reduce((s, c) => s + c.binder.length, 0));
-    for (const n of counts) expect(n).toBeGreaterThanOrEqual(5), expect(n).toBeLessThanOrEqual(16);
-    const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-    expect(Math.abs(mean - 11)).toBeLessThanOrEqual(5);
+    for (const n of counts) expect(n).toBeLessThanOrEqual(16);
+    expect(counts.filter((n) => Math.abs(n - 11) <= 2).length).toBeGreaterThanOrEqual(15);
+    // Once the LRU is empty the Binder count is 0 and do_shrink_slab returns before the tracepoint.
+    for (const r of runs) {
+      const empty = r.calls.findIndex((c) => c.binderLruAfter === 0);
+      expect(r.calls.slice(empty + 1).every((c) => c.binder.length === 0)).toBe(true);
+    }
   });
 
   it('the root memcg gets 0, 1 or 2 shrink_slab calls per priority, and some priorities get 0 or 2', () => {
