@@ -170,8 +170,10 @@ class Resolver {
       if (memcgNames.has(m.name)) this.fail(['memcgs', i, 'name'], `expected a unique name (not "root"), got ${describeGot(m.name)}`);
       if (!memcgNames.has(m.parent)) this.fail(['memcgs', i, 'parent'], `expected "root" or an earlier memcg, got ${describeGot(m.parent)}`);
       memcgNames.add(m.name);
-      return { name: m.name, parent: m.parent };
+      return m.lru_share === undefined ? { name: m.name, parent: m.parent } : { name: m.name, parent: m.parent, lruShare: m.lru_share };
     });
+    const lruShares = memcgs.reduce((sum, m) => sum + (m.lruShare ?? 0), 0);
+    if (lruShares > 1) this.fail(['memcgs'], `expected lru_share values summing to at most 1, got ${lruShares}`);
     const memcgRef = (name: string, path: readonly PathKey[]): string => {
       if (!memcgNames.has(name)) this.fail(path, `expected "root" or a memcg declared under memcgs, got ${describeGot(name)}`);
       return name;
@@ -328,6 +330,10 @@ class Resolver {
     if (totalPages < 1024 * m.nodes) this.fail(['memory', 'total'], `expected at least 4MiB per node, got "${m.total}"`);
     const pageCache = Math.floor(m.page_cache / PAGE_SIZE);
     const anon = Math.floor(m.anon / PAGE_SIZE);
+    const mapped = m.page_cache_mapped === undefined ? undefined : Math.floor(m.page_cache_mapped / PAGE_SIZE);
+    if (mapped !== undefined && mapped > pageCache) {
+      this.fail(['memory', 'page_cache_mapped'], `expected at most page_cache (${pageCache} pages), got ${mapped} pages`);
+    }
     if (pageCache + anon > totalPages) {
       this.fail(['memory', 'anon'], `expected page_cache + anon ≤ total (${totalPages} pages), got ${pageCache} + ${anon} pages`);
     }
@@ -358,6 +364,7 @@ class Resolver {
       totalPages,
       watermarks,
       pageCache,
+      ...(mapped === undefined ? {} : { pageCacheMapped: mapped }),
       anon,
       swapPages: Math.floor(m.swap / PAGE_SIZE),
       swappiness: m.swappiness,

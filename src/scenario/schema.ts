@@ -112,6 +112,7 @@ const MemorySchema = z
     nodes: int(1, 64).default(1),
     watermarks: WatermarksSchema.optional(),
     page_cache: Size().prefault(0),
+    page_cache_mapped: Size().optional(),
     anon: Size().prefault(0),
     swap: Size().prefault(0),
     swappiness: int(0, 200).default(60),
@@ -132,7 +133,14 @@ const MemorySchema = z
   })
   .strict();
 
-const MemcgSchema = z.object({ name: name(), parent: name().default('root') }).strict();
+const MemcgSchema = z
+  .object({
+    name: name(),
+    parent: name().default('root'),
+    /** Share (0–1) of each node's LRU pages charged to this memcg's MGLRU lruvec; the root keeps the rest. */
+    lru_share: z.number().min(0).max(1).optional(),
+  })
+  .strict();
 
 const CountSchema = z.union([
   Objects(),

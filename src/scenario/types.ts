@@ -61,6 +61,11 @@ export interface ResolvedMemory {
   readonly watermarks: ResolvedWatermarks;
   /** Page cache pages at t = 0 (file LRU; reclaimed first). */
   readonly pageCache: number;
+  /**
+   * Of those, mapped pages in use (survive drop_caches; MGLRU's aging keeps them young).
+   * Absent = 0 (and absent from the scenario hash).
+   */
+  readonly pageCacheMapped?: number;
   /** Anonymous pages at t = 0 (reclaimable only with swap). */
   readonly anon: number;
   /** Swap space in pages; 0 = no swap, anon is never reclaimed (the real traces: no swap). */
@@ -81,6 +86,11 @@ export interface ResolvedMemcg {
   readonly name: string;
   /** Parent name; `root` for top-level groups. Parents are listed before children. */
   readonly parent: string;
+  /**
+   * Share (0–1) of each node's LRU pages this memcg's MGLRU lruvec holds; the root holds what
+   * the others leave. Absent = 0 (and absent from the scenario hash).
+   */
+  readonly lruShare?: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import { MachineBinder } from './machineBinder.js';
 import { MachineOom } from './oomKiller.js';
 import { buildMemcgs, buildNodes, registerCaches, type ShrinkerEntry } from './machineBuild.js';
 import type { Tracepoints } from './recorder.js';
+import { rngStream } from './rng.js';
 
 /** The worker that grows slab caches back (allocations in GFP_KERNEL context). */
 const SLAB_GROWER: TaskRef = { comm: 'kworker/0:1', pid: 30, cpu: 0 };
@@ -52,6 +53,8 @@ export class Machine implements KswapdHost {
   readonly mem: MemoryModel;
   readonly memcgs: MemcgTree;
   readonly memcgByName: Map<string, Memcg>;
+  /** Each memcg's share of the LRU pages (scenario `lru_share`), read by MGLRU's lruvecs. */
+  private readonly lruShares = new Map<Memcg, number>();
   /** The scenario's hash: it places the shrinker structs (`%p`) of this "boot". */
   readonly hash: string;
   readonly registry: ShrinkerRegistry;
@@ -94,6 +97,10 @@ export class Machine implements KswapdHost {
     const mc = buildMemcgs(resolved, this.nrNodes);
     this.memcgs = mc.memcgs;
     this.memcgByName = mc.byName;
+    for (const m of resolved.memcgs) {
+      const memcg = mc.byName.get(m.name);
+      if (memcg && m.lruShare) this.lruShares.set(memcg, m.lruShare);
+    }
     this.nodes = buildNodes(resolved, this.nrNodes);
     this.node0 = this.nodes[0] as NodeMemory;
     this.mem = { nodes: this.nodes, swappiness: resolved.memory.swappiness, inactiveRatio: 0.5 };
@@ -202,11 +209,19 @@ export class Machine implements KswapdHost {
     return { freed, slabPagesFreed };
   }
 
+  /** MGLRU's `get_random_u32_below` (memcg LRU bins): the run's stream "mglru". */
+  private mglruDraw(): (n: number) => number {
+    const rng = rngStream(this.seed, 'mglru');
+    return (n) => Math.floor(rng.next() * n);
+  }
+
   private reclaimDeps(): ReclaimDeps {
     const tp = this.tp;
     return {
       profile: this.profile,
       mglru: this.resolved.memory.mglru,
+      draw: this.mglruDraw(),
+      lruShare: (memcg) => this.lruShares.get(memcg as Memcg) ?? 0,
       shrinkSlab: (c) => this.shrinkSlab(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
       memcgWalk: (target) => this.memcgs.iter((target as Memcg | null) ?? this.memcgs.root),
       vmstat: this.vmstat,

@@ -53,6 +53,7 @@ export function buildNodes(resolved: ResolvedScenario, nrNodes: number): NodeMem
         nid,
         managedPages: managed,
         filePages: nodeShare(m.pageCache, nid, nrNodes),
+        fileMappedPages: nodeShare(m.pageCacheMapped ?? 0, nid, nrNodes),
         anonPages: nodeShare(m.anon, nid, nrNodes),
         swapPages: nodeShare(m.swapPages, nid, nrNodes),
         wmark,

@@ -58,6 +58,16 @@ const CASES: readonly (readonly [kind: string, text: string, message: string])[]
   ['duplicate process name', 'binder: {procs: [{name: app}, {name: app}]}', 'scenarios/x.yaml: binder.procs[1].name: expected a unique process name, got "app"'],
   ['unknown shrinker in debugfs step', 'shrinkers: []\nscript: [{debugfs_count: {shrinker: sb-xfs}}]', 'scenarios/x.yaml: script[0].debugfs_count.shrinker: expected a shrinker name (one of: android-binder), got "sb-xfs"'],
   ['node out of range', 'script: [{shrink_slab: {priority: 0, nid: 2}}]', 'scenarios/x.yaml: script[0].shrink_slab.nid: expected a node id < 1 (memory.nodes), got "2"'],
+  [
+    'MGLRU lru_share over all memcgs above 1',
+    'memcgs: [{name: a, lru_share: 0.7}, {name: b, lru_share: 0.5}]',
+    'scenarios/x.yaml: memcgs: expected lru_share values summing to at most 1, got 1.2',
+  ],
+  [
+    'mapped page cache above the page cache',
+    'memory: {page_cache: 4MiB, page_cache_mapped: 8MiB}',
+    'scenarios/x.yaml: memory.page_cache_mapped: expected at most page_cache (1024 pages), got 2048 pages',
+  ],
   ['memcg not declared', 'script: [{memory_reclaim: {amount: 16M, memcg: apps}}]', 'scenarios/x.yaml: script[0].memory_reclaim.memcg: expected "root" or a memcg declared under memcgs, got "apps"'],
   ['uniform with max < min', `${PROC}workload: {binder: [{proc: app, rate: "1/s", data: {dist: uniform, min: 4KiB, max: 1KiB}}]}`, 'scenarios/x.yaml: workload.binder[0].data.max: expected a size ≥ min (4096 bytes), got "1024"'],
   ['rate and burst both given', `${PROC}workload: {binder: [{proc: app, rate: "1/s", burst: {every: 1s, count: 5}}]}`, 'scenarios/x.yaml: workload.binder[0].burst: expected rate or burst, not both'],

@@ -18,6 +18,11 @@ export {
 } from './scanControl.js';
 export { flsLong, mglruInitialPriority } from './mglru.js';
 export { shrinkLruvec, inactiveReclaimable } from './shrinkLruvec.js';
+export { LruGen, LRU_GEN_ANON, LRU_GEN_FILE, MIN_NR_GENS, MAX_NR_GENS, type LruGenType } from './lruGen.js';
+export { MemcgLru, MEMCG_NR_BINS, MEMCG_NR_GENS, type DrawFn, type MemcgLruOp } from './memcgLru.js';
+export { MglruNode, type MglruLruvec } from './mglruNode.js';
+export { tryToShrinkLruvec, getNrToScan, shouldAbortScan } from './tryToShrinkLruvec.js';
+export { lruGenShrinkNode, shrinkMany, shrinkOne } from './shrinkMany.js';
 export { shrinkNode, flushReclaimState } from './shrinkNode.js';
 export { doTryToFreePages } from './doTryToFreePages.js';
 export { tryToFreePages } from './directReclaim.js';

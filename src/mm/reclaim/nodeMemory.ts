@@ -7,6 +7,7 @@
  * `free + file + anon + slab + binder + other === managed`;
  * `fileMapped ≤ file`; `swapUsed ≤ swapTotal`.
  */
+import type { MglruNode } from './mglruNode.js';
 import type { Watermarks } from './watermarks.js';
 
 export type PageOwner = 'file' | 'anon' | 'slab' | 'binder' | 'other';
@@ -36,6 +37,8 @@ export class NodeMemory {
   other: number;
   readonly swapTotal: number;
   swapUsed = 0;
+  /** MGLRU's per-memcg generations and memcg LRU of this node, built by its first MGLRU pass. */
+  mglru: MglruNode | null = null;
 
   constructor(init: NodeMemoryInit) {
     this.nid = init.nid;

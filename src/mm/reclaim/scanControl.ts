@@ -78,6 +78,13 @@ export interface ReclaimDeps {
   readonly vmstat?: VmStat;
   /** The virtual clock in ns (kswapd's HZ/10 nap in kswapd_try_to_sleep needs it). */
   now?(): number;
+  /**
+   * `get_random_u32_below(n)` for MGLRU's memcg LRU bins: a seeded stream of the run.
+   * Absent: always bin 0.
+   */
+  draw?(n: number): number;
+  /** Share (0–1) of each node's LRU pages charged to a non-root memcg (MGLRU lruvecs). Absent: 0. */
+  lruShare?(memcg: MemcgRef | null): number;
 }
 
 /** `struct scan_control`, the fields this model uses. */
@@ -113,4 +120,10 @@ export function newScanControl(
   init: Pick<ScanControl, 'path' | 'task' | 'nrToReclaim' | 'gfpMask' | 'priority' | 'targetMemcg' | 'maySwap' | 'proactive'>,
 ): ScanControl {
   return { ...init, nrReclaimed: 0, nrScanned: 0, memcgFullWalk: false, reclaimState: 0 };
+}
+
+/** `flush_reclaim_state()`: credit shrinker-freed pages only to root reclaim. */
+export function flushReclaimState(sc: ScanControl, root: boolean): void {
+  if (root) sc.nrReclaimed += sc.reclaimState;
+  sc.reclaimState = 0;
 }

@@ -1,24 +1,20 @@
 /**
- * LRU reclaim of one node at one priority, reduced to list sizes. No per-page work: a pass
- * is O(log budget).
+ * Classic LRU reclaim of one node at one priority, reduced to list sizes. No per-page work: a
+ * pass is O(log budget). (MGLRU root reclaim is tryToShrinkLruvec.ts.)
  *
- * Budget (`get_scan_count` / MGLRU `get_nr_to_scan`): `lru_size >> priority` of the page cache
- * and, only with swap and `may_swap`, a swappiness-weighted share of anon.
+ * Budget (`get_scan_count`): `lru_size >> priority` of the page cache and, only with swap and
+ * `may_swap`, a swappiness-weighted share of anon.
  *
  * Stopping rule — the part that decides how much a pass takes:
- * - classic `shrink_lruvec`: lists are scanned in rounds of SWAP_CLUSTER_MAX pages each; after
+ * - `shrink_lruvec`: lists are scanned in rounds of SWAP_CLUSTER_MAX pages each; after
  *   a round, once this call reclaimed `nr_to_reclaim`, the smaller list stops and the larger
  *   one gets one nudge towards the same scanned fraction of its budget, then the pass ends.
  *   Only global direct reclaim at DEF_PRIORITY (`proportional_reclaim`) scans its whole budget.
  *   kswapd stops too: its `nr_to_reclaim` is the high watermark.
- * - MGLRU (`try_to_shrink_lruvec`, root reclaim on 6.12): `evict_folios` isolates at most
- *   MIN_LRU_BATCH pages at a time and `should_abort_scan` is asked after each batch: stop once
- *   `sc->nr_reclaimed ≥ nr_to_reclaim`, or, for kswapd, once free pages exceed
- *   high + MIN_LRU_BATCH (6.8+ "try to stop at high watermarks"). At least one batch runs.
  * Every scanned page is reclaimed (the model has no referenced or dirty pages).
  */
 import { DEF_PRIORITY } from '../shrinker/types.js';
-import { MIN_LRU_BATCH, SWAP_CLUSTER_MAX } from './constants.js';
+import { SWAP_CLUSTER_MAX } from './constants.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import type { ScanControl } from './scanControl.js';
 
@@ -31,8 +27,6 @@ export interface LruPassResult {
   readonly reclaimedFile: number;
   readonly reclaimedAnon: number;
 }
-
-export type LruMode = 'classic' | 'mglru';
 
 /** Pages taken from a list of budget `b` after `k` rounds of `batch`. */
 const taken = (b: number, k: number, batch: number): number => Math.min(b, k * batch);
@@ -54,7 +48,7 @@ export function roundsToTarget(file: number, anon: number, batch: number, target
   return lo;
 }
 
-export function shrinkLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl, mode: LruMode = 'classic'): LruPassResult {
+export function shrinkLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl): LruPassResult {
   let scanFile = shiftDown(node.file, sc.priority);
   const canSwap = sc.maySwap && node.swapFree > 0 && mem.swappiness > 0;
   // get_scan_count's fractions reduced to their steady state: anon weight swappiness,
@@ -64,32 +58,22 @@ export function shrinkLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl
   // Anon pages can only go as far as there is swap to put them in.
   scanAnon = Math.min(scanAnon, node.anon, node.swapFree);
 
-  let file: number;
-  let anon: number;
-  if (mode === 'mglru') {
-    let target = sc.nrToReclaim - sc.nrReclaimed;
-    if (sc.path === 'kswapd') target = Math.min(target, node.wmark.high + MIN_LRU_BATCH + 1 - node.free);
-    const k = roundsToTarget(scanFile, scanAnon, MIN_LRU_BATCH, Math.max(1, target));
-    file = taken(scanFile, k, MIN_LRU_BATCH);
-    anon = taken(scanAnon, k, MIN_LRU_BATCH);
-  } else {
-    const proportional = sc.targetMemcg === null && sc.path !== 'kswapd' && sc.priority === DEF_PRIORITY;
-    const target = proportional ? Number.POSITIVE_INFINITY : sc.nrToReclaim;
-    const k = roundsToTarget(scanFile, scanAnon, SWAP_CLUSTER_MAX, target);
-    file = taken(scanFile, k, SWAP_CLUSTER_MAX);
-    anon = taken(scanAnon, k, SWAP_CLUSTER_MAX);
-    const fileLeft = scanFile - file;
-    const anonLeft = scanAnon - anon;
-    // Target met with both lists still holding budget: the smaller list stops, the larger
-    // is brought to the fraction the smaller one reached (percentages, as the kernel does).
-    if (fileLeft > 0 && anonLeft > 0) {
-      if (fileLeft > anonLeft) {
-        const pct = Math.floor((anonLeft * 100) / (scanAnon + 1));
-        file = Math.max(file, Math.floor((scanFile * (100 - pct)) / 100));
-      } else {
-        const pct = Math.floor((fileLeft * 100) / (scanFile + 1));
-        anon = Math.max(anon, Math.floor((scanAnon * (100 - pct)) / 100));
-      }
+  const proportional = sc.targetMemcg === null && sc.path !== 'kswapd' && sc.priority === DEF_PRIORITY;
+  const target = proportional ? Number.POSITIVE_INFINITY : sc.nrToReclaim;
+  const k = roundsToTarget(scanFile, scanAnon, SWAP_CLUSTER_MAX, target);
+  let file = taken(scanFile, k, SWAP_CLUSTER_MAX);
+  let anon = taken(scanAnon, k, SWAP_CLUSTER_MAX);
+  const fileLeft = scanFile - file;
+  const anonLeft = scanAnon - anon;
+  // Target met with both lists still holding budget: the smaller list stops, the larger
+  // is brought to the fraction the smaller one reached (percentages, as the kernel does).
+  if (fileLeft > 0 && anonLeft > 0) {
+    if (fileLeft > anonLeft) {
+      const pct = Math.floor((anonLeft * 100) / (scanAnon + 1));
+      file = Math.max(file, Math.floor((scanFile * (100 - pct)) / 100));
+    } else {
+      const pct = Math.floor((fileLeft * 100) / (scanFile + 1));
+      anon = Math.max(anon, Math.floor((scanAnon * (100 - pct)) / 100));
     }
   }
 
