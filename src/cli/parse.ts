@@ -4,6 +4,7 @@
  * output captured.
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { RunLimits } from '../util/limits.js';
 import { VERSION } from '../version.js';
 
 export interface ConformArgs {
@@ -26,6 +27,8 @@ export interface RunArgs {
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
+  /** `--max-events/--max-samples/--max-trace-lines`: override the scenario's `limits:`. */
+  readonly limits: Partial<RunLimits>;
 }
 
 export interface CheckArgs {
@@ -35,6 +38,7 @@ export interface CheckArgs {
   readonly tolerance: string | undefined;
   readonly update: boolean;
   readonly seed: number | undefined;
+  readonly limits: Partial<RunLimits>;
 }
 
 export interface SchemaArgs {
@@ -63,9 +67,40 @@ function keyValue(flag: string) {
 
 function seedOf(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new ParseFailure(`--seed: expected a non-negative integer, got "${value}"`);
+    throw new ParseFailure(`--seed: expected an integer from 0 to ${Number.MAX_SAFE_INTEGER} (2^53-1), got "${value}"`);
   }
   return Number(value);
+}
+
+function positiveOf(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) {
+      throw new ParseFailure(`${flag}: expected a positive integer, got "${value}"`);
+    }
+    return Number(value);
+  };
+}
+
+interface LimitOpts {
+  maxEvents?: number;
+  maxSamples?: number;
+  maxTraceLines?: number;
+}
+
+/** The run-limit flags of `run` and `check`. */
+function withLimitFlags(cmd: Command): Command {
+  return cmd
+    .option('--max-events <n>', 'most events the run may take (default 50000000; scenario: limits.events)', positiveOf('--max-events'))
+    .option('--max-samples <n>', 'most time-series samples (default 1000000; scenario: limits.samples)', positiveOf('--max-samples'))
+    .option('--max-trace-lines <n>', 'most trace lines kept for --trace (default 5000000; scenario: limits.trace_lines)', positiveOf('--max-trace-lines'));
+}
+
+function limitsOf(o: LimitOpts): Partial<RunLimits> {
+  return {
+    ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),
+    ...(o.maxSamples !== undefined ? { samples: o.maxSamples } : {}),
+    ...(o.maxTraceLines !== undefined ? { traceLines: o.maxTraceLines } : {}),
+  };
 }
 
 export function parseCli(argv: readonly string[]): ParseResult {
@@ -89,7 +124,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
       result = { command: 'conform', traces, json: o.json, seeks: o.seeks ?? new Map(), batch: o.batch ?? new Map() };
     });
 
-  program
+  withLimitFlags(program
     .command('run')
     .description('run a scenario (default: the bundled default scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
@@ -99,8 +134,8 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint')
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
-    .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .option('-q, --quiet', 'no summary on stdout', false))
+    .action((scenario: string | undefined, o: LimitOpts & { seed?: number; json?: string; csv?: string; trace?: string; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -111,19 +146,20 @@ export function parseCli(argv: readonly string[]): ParseResult {
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,
+        limits: limitsOf(o),
       };
     });
 
-  program
+  withLimitFlags(program
     .command('check')
     .description('run a scenario and compare its reclaim counts with a baseline')
     .argument('<scenario>', 'scenario file')
     .requiredOption('--baseline <file>', 'baseline JSON (written by --update)')
     .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
     .option('--update', 'rewrite the baseline from this run', false)
-    .option('--seed <n>', 'override the scenario seed', seedOf)
-    .action((scenario: string, o: { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
-      result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed };
+    .option('--seed <n>', 'override the scenario seed', seedOf))
+    .action((scenario: string, o: LimitOpts & { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
+      result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed, limits: limitsOf(o) };
     });
 
   program

@@ -8,6 +8,7 @@
  * integer, else a decimal string. Its layout is an ABI: fields are only ever added; a rename
  * or removal bumps RESULT_SCHEMA_VERSION (documented in docs/json-schema.md).
  */
+import type { RunLimits } from '../util/limits.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
 
@@ -223,6 +224,7 @@ export interface RunOptions {
   readonly onProgress?: (fraction: number) => void;
   /** Scenario file name for `scenario.file`. */
   readonly file?: string;
+  readonly limits?: Partial<RunLimits>;
 }
 
 /**

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { UserError } from '../util/errors.js';
 import { formatProblems, problemsOf } from './issues.js';
 import { resolveScenario } from './resolve.js';
 import { ScenarioSchema, type RawScenario } from './schema.js';
+import { checkAliases, formatAliasProblem } from './yamlAliases.js';
 import type { ResolvedScenario } from './types.js';
 
 /** At most this many problem lines are printed (the rest is usually fallout). */
@@ -28,8 +29,26 @@ export function parseScenarioText(text: string, label: string): unknown {
     const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new UserError(`${where}: ${extname(label) === '.json' ? 'JSON' : 'YAML'} syntax error: ${msg}`);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const aliasProblem = checkAliases(doc);
+  if (aliasProblem) throw new UserError(formatAliasProblem(label, aliasProblem));
+  keepLargeIntegers(doc);
+  const value: unknown = doc.toJS({ maxAliasCount: -1 });
   return value ?? {};
+}
+
+/**
+ * An integer literal beyond 2^53 (`seed: 18446744073709551616`) becomes a bigint, not a
+ * rounded float, so the field's message quotes exactly what was written (and object counts,
+ * which are bigints anyway, stay exact).
+ */
+function keepLargeIntegers(doc: ReturnType<typeof parseDocument>): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'number' || Number.isSafeInteger(node.value)) return;
+      const src = String(node.source ?? '').trim();
+      if (/^[-+]?\d+$/.test(src)) node.value = BigInt(src);
+    },
+  });
 }
 
 /** Throws a one-line `file:line:col: JSON syntax error: …` if `text` is not strict JSON. */

@@ -12,7 +12,7 @@ import { loadForRun, runWithProgress } from './run.js';
 
 export async function checkCommand(args: CheckArgs): Promise<number> {
   const tolerance = parseTolerance(args.tolerance);
-  const { resolved, label } = loadForRun(args.scenario, args.seed);
+  const { resolved, label } = loadForRun(args.scenario, args.seed, args.limits);
 
   let baselineText: string | undefined;
   if (!args.update) {

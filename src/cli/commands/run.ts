@@ -14,10 +14,12 @@ import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
 import { writeFileAtomic } from '../../report/writeFile.js';
 import { scenarioHash } from '../../scenario/hash.js';
+import { checkRunLimits } from '../../scenario/limits.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import { runScenario } from '../../sim/run.js';
 import { UserError } from '../../util/errors.js';
+import { resolveLimits, type RunLimits } from '../../util/limits.js';
 import { VERSION } from '../../version.js';
 
 /** The package root (three levels up from src/cli/commands or dist/cli/commands). */
@@ -31,11 +33,16 @@ export function scenarioSource(arg: string | undefined): { file: string; label: 
   return { file: DEFAULT_SCENARIO, label: 'scenarios/default.yaml' };
 }
 
-/** Loads a scenario and applies `--seed`. */
-export function loadForRun(arg: string | undefined, seed: number | undefined): { resolved: ResolvedScenario; label: string } {
+/** Loads a scenario and applies `--seed` and the `--max-*` flags. */
+export function loadForRun(
+  arg: string | undefined,
+  seed: number | undefined,
+  limits: Partial<RunLimits> = {},
+): { resolved: ResolvedScenario; label: string } {
   const { file, label } = scenarioSource(arg);
   const loaded = loadScenarioFile(file);
-  return { resolved: seed === undefined ? loaded : { ...loaded, seed }, label };
+  const withLimits = { ...loaded, limits: resolveLimits(loaded.limits, limits) };
+  return { resolved: seed === undefined ? withLimits : { ...withLimits, seed }, label };
 }
 
 /**
@@ -65,8 +72,16 @@ export async function runWithProgress(
         bar.update(Math.round(fraction * 1000));
       }
     : undefined;
+  // A scenario that must cross a limit is refused before it starts.
+  checkRunLimits(resolved, resolved.limits, opts.label);
   try {
-    return runScenario(resolved, { seed: resolved.seed, collectTrace: opts.collectTrace, file: opts.label, ...(onProgress ? { onProgress } : {}) });
+    return runScenario(resolved, {
+      seed: resolved.seed,
+      collectTrace: opts.collectTrace,
+      file: opts.label,
+      limits: resolved.limits,
+      ...(onProgress ? { onProgress } : {}),
+    });
   } finally {
     bar?.stop();
   }
@@ -83,7 +98,7 @@ export function stampTrace(text: string, r: Pick<RunResult, 'scenario' | 'seed' 
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  const { resolved, label } = loadForRun(args.scenario, args.seed);
+  const { resolved, label } = loadForRun(args.scenario, args.seed, args.limits);
   if (args.printResolved) {
     const doc = { hash: scenarioHash(resolved), ...(toJsonValue(resolved) as Record<string, unknown>) };
     process.stdout.write(`${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
