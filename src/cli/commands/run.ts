@@ -12,7 +12,7 @@ import { renderCsv } from '../../report/csv.js';
 import { renderJson, toJsonValue } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
-import { writeFileAtomic } from '../../report/writeFile.js';
+import { writeOutputs, type OutputFile } from '../../report/writeFile.js';
 import { scenarioHash } from '../../scenario/hash.js';
 import { checkRunLimits } from '../../scenario/limits.js';
 import { loadScenarioFile } from '../../scenario/load.js';
@@ -106,13 +106,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress });
 
-  // Render everything first: a failure here must not leave some files written and not others.
-  const files: [string, string][] = [];
-  if (args.json !== undefined) files.push([args.json, renderJson(result)]);
-  if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
-  if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
-  for (const [file, text] of files) writeFileAtomic(file, text);
+  // Render everything first, then write the set (all temporaries, then all renames): a
+  // failure must not leave some files written and not others.
+  const files: OutputFile[] = [];
+  if (args.json !== undefined) files.push({ file: args.json, text: renderJson(result), flag: '--json' });
+  if (args.csv !== undefined) files.push({ file: args.csv, text: renderCsv(result), flag: '--csv' });
+  if (args.trace !== undefined) files.push({ file: args.trace, text: stampTrace(result.traceText ?? '', result), flag: '--trace' });
+  writeOutputs(files);
 
-  if (!args.quiet) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));
+  // An output on standard output (`-`) is the output: no summary mixed into it.
+  const toStdout = files.some((f) => f.file === '-');
+  if (!args.quiet && !toStdout) process.stdout.write(renderSummary(result, { color: shouldColor(process.stdout.isTTY === true, process.env) }));
   return 0;
 }
