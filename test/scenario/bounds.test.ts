@@ -117,3 +117,26 @@ describe('run limits, checked before the run', () => {
     expect(scenarioHash(a)).toBe(scenarioHash(b));
   });
 });
+
+describe('one units parser (issue 8): Binder steps read times and sizes as scenarios do', () => {
+  const SCEN = (hold: string) => `binder: {procs: [{name: a}]}\nscript:\n  - lock: {proc: a, lock: alloc, hold: ${hold}}\n`;
+  it("a bare number is not 10 ns: seconds or milliseconds, nobody can tell", () => {
+    expect(errorOf(SCEN('10'))).toBe('scenarios/x.yaml: script[0].lock.hold: expected a time like "250ms", "30s" or "1.5us", got "10"');
+    expect(errorOf(SCEN('"10"'))).toBe('scenarios/x.yaml: script[0].lock.hold: expected a time like "250ms", "30s" or "1.5us", got "10"');
+  });
+  it('1.5 is not a fractional time, and a fraction of a ns is refused', () => {
+    expect(errorOf(SCEN('1.5'))).toBe('scenarios/x.yaml: script[0].lock.hold: expected a time like "250ms", "30s" or "1.5us", got "1.5"');
+    expect(errorOf(SCEN('1.5ns'))).toBe('scenarios/x.yaml: script[0].lock.hold: expected a whole number of nanoseconds, got "1.5ns"');
+  });
+  it('units convert exactly, including minutes and 0', async () => {
+    const { parseDurationNs } = await import('../../src/binder/schema.js');
+    const { parseByteSize } = await import('../../src/binder/constants.js');
+    expect(parseDurationNs('1.5us')).toBe(1500);
+    expect(parseDurationNs('2min')).toBe(120_000_000_000);
+    expect(parseDurationNs(0)).toBe(0);
+    expect(parseDurationNs(10)).toBeUndefined();
+    expect(parseByteSize('1.5KiB')).toBe(1536);
+    expect(parseByteSize('16 pages')).toBe(65536);
+    expect(parseByteSize('0.3B')).toBeUndefined();
+  });
+});
