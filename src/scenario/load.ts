@@ -13,8 +13,11 @@ import { ScenarioSchema, type RawScenario } from './schema.js';
 import { checkAliases, formatAliasProblem } from './yamlAliases.js';
 import type { ResolvedScenario } from './types.js';
 
-/** At most this many problem lines are printed (the rest is usually fallout). */
-const MAX_LINES = 20;
+/**
+ * At most this many problem lines are printed, each complete (`file: field: message`), then
+ * one `… and N more` line: the first few name the real mistakes, the rest is usually fallout.
+ */
+const MAX_LINES = 5;
 
 /** Parses YAML (JSON is YAML too) into a plain value; syntax errors name line and column. */
 export function parseScenarioText(text: string, label: string): unknown {
