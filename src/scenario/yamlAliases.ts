@@ -6,7 +6,8 @@
  *
  * `checkAliases` counts the values every alias expands to, each anchor's expansion computed
  * once, and refuses a document whose aliases add more than `MAX_ALIAS_EXPANSION` values in
- * all, or an alias that refers to a value containing it, naming the field where it happened.
+ * all, an alias that refers to a value containing it, or collections nested deeper than
+ * `MAX_NESTING` levels, naming the field where it happened.
  * With that bound checked, yaml's own alias heuristic (which also refuses 101 aliases of a
  * number) is not needed.
  */
@@ -15,6 +16,8 @@ import { formatPath, type PathKey } from './issues.js';
 
 /** Values all aliases of one document may add, in total. */
 export const MAX_ALIAS_EXPANSION = 100_000;
+/** Collections nested deeper than this are refused (a scenario needs about 6 levels). */
+export const MAX_NESTING = 64;
 
 export type AliasProblem = { readonly path: readonly PathKey[]; readonly message: string };
 
@@ -49,6 +52,10 @@ export function checkAliases(doc: Document): AliasProblem | undefined {
       return n;
     }
     if (!isMap(node) && !isSeq(node)) return 1;
+    if (path.length > MAX_NESTING && !problem) {
+      problem = { path: path.slice(0, 2), message: `expected values nested at most ${MAX_NESTING} levels deep, got deeper` };
+      return 0;
+    }
     const cached = memo.get(node);
     if (cached !== undefined && !report) return cached;
     open.add(node);

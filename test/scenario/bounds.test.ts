@@ -140,3 +140,15 @@ describe('one units parser (issue 8): Binder steps read times and sizes as scena
     expect(parseByteSize('0.3B')).toBeUndefined();
   });
 });
+
+describe('nesting', () => {
+  it('70 levels of lists: one line naming where', () => {
+    let v = '1';
+    for (let i = 0; i < 70; i++) v = `[${v}]`;
+    expect(errorOf(`name: ${v}\n`)).toBe('scenarios/x.yaml: name[0]: expected values nested at most 64 levels deep, got deeper');
+  });
+  it("100,000 levels (beyond yaml's own recursion): one line, no stack trace", () => {
+    const d = 100_000;
+    expect(errorOf(`name: ${'['.repeat(d)}1${']'.repeat(d)}\n`)).toMatch(/^scenarios\/x\.yaml:1:\d+: YAML syntax error: values nested too deeply \(a scenario needs about 6 levels\)$/);
+  });
+});
