@@ -102,7 +102,15 @@ export function parseBaseline(text: string, label: string): Baseline {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${label}: not JSON (${(e as Error).message})`);
+    // One line: V8's message can quote the text around the error, newlines included.
+    const msg = (e as Error).message.split('\n')[0]!.replace(/\s*(in JSON )?at position \d+.*$/, '');
+    const pos = /position (\d+)/.exec((e as Error).message);
+    let where = label;
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      where = `${label}:${before.split('\n').length}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
+    }
+    throw new UserError(`${where}: not JSON (${msg.replace(/, ".*$/, '')})`);
   }
   const bad = (what: string): never => {
     throw new UserError(`${label}: ${what}`);
