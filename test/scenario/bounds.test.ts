@@ -76,6 +76,16 @@ describe('documented maxima instead of "expected a time like …"', () => {
   });
 });
 
+describe('memcgs × nodes', () => {
+  it('4096 memcg-node lists at most: 64 nodes allow 63 memcgs besides root', () => {
+    const memcgs = (n: number) => `memory: {total: 64GiB, nodes: 64}\nmemcgs:\n${Array.from({ length: n }, (_, i) => `  - {name: m${i}}`).join('\n')}\n`;
+    expect(loadScenarioText(memcgs(63), 'x.yaml').memcgs).toHaveLength(63);
+    expect(errorOf(memcgs(64))).toBe(
+      "scenarios/x.yaml: memcgs: expected at most 63 memory cgroups besides root with memory.nodes: 64 ((memcgs + 1) × nodes ≤ 4096, the simulator's limit), got 64",
+    );
+  });
+});
+
 describe('messages name the field the user wrote', () => {
   it('duration: 0 with generators blames duration, not from', () => {
     expect(errorOf('binder: {procs: [{name: app}]}\nworkload:\n  binder: [{proc: app, rate: 10/s}]\nduration: 0\n')).toBe(
