@@ -180,7 +180,8 @@ const BinderProcSchema = z
 
 const BinderSchema = z
   .object({
-    procs: z.array(BinderProcSchema).default([]),
+    // Each process keeps page arrays and lists (~40 KB); devices run a few hundred.
+    procs: z.array(BinderProcSchema).max(4096).default([]),
     shrinker: z
       .object({ seeks: int(0, 1000).default(2), batch: int(0, 1 << 30).default(0) })
       .strict()

@@ -162,3 +162,10 @@ describe('nesting', () => {
     expect(errorOf(`name: ${'['.repeat(d)}1${']'.repeat(d)}\n`)).toMatch(/^scenarios\/x\.yaml:1:\d+: YAML syntax error: values nested too deeply \(a scenario needs about 6 levels\)$/);
   });
 });
+
+describe('Binder processes', () => {
+  it('at most 4096 (each keeps ~40 KB of page arrays and lists)', () => {
+    const procs = Array.from({ length: 4097 }, (_, i) => `    - {name: p${i}}`).join('\n');
+    expect(errorOf(`binder:\n  procs:\n${procs}\n`)).toBe('scenarios/x.yaml: binder.procs: expected at most 4096 items, got a list');
+  });
+});
