@@ -4,7 +4,7 @@
  * output captured.
  */
 import { Command, CommanderError, Option } from 'commander';
-import type { RunLimits } from '../util/limits.js';
+import { DEFAULT_RUN_LIMITS, RUN_LIMIT_KNOBS, type RunLimitName, type RunLimits } from '../util/limits.js';
 import { VERSION } from '../version.js';
 
 export interface ConformArgs {
@@ -87,12 +87,10 @@ interface LimitOpts {
   maxTraceLines?: number;
 }
 
-/** The run-limit flags of `run` and `check`. */
-function withLimitFlags(cmd: Command): Command {
-  return cmd
-    .option('--max-events <n>', 'most events the run may take (default 50000000; scenario: limits.events)', positiveOf('--max-events'))
-    .option('--max-samples <n>', 'most time-series samples (default 1000000; scenario: limits.samples)', positiveOf('--max-samples'))
-    .option('--max-trace-lines <n>', 'most trace lines kept for --trace (default 5000000; scenario: limits.trace_lines)', positiveOf('--max-trace-lines'));
+/** A run-limit flag of `run` and `check` (`--max-events N`, …), named as RUN_LIMIT_KNOBS names it. */
+function limitFlag(limit: RunLimitName): Option {
+  const { flag, field } = RUN_LIMIT_KNOBS[limit];
+  return new Option(`${flag} <n>`, `most ${limit === 'traceLines' ? 'trace lines' : limit} the run may take (default ${DEFAULT_RUN_LIMITS[limit]}; scenario: ${field})`).argParser(positiveOf(flag));
 }
 
 function limitsOf(o: LimitOpts): Partial<RunLimits> {
@@ -124,17 +122,20 @@ export function parseCli(argv: readonly string[]): ParseResult {
       result = { command: 'conform', traces, json: o.json, seeks: o.seeks ?? new Map(), batch: o.batch ?? new Map() };
     });
 
-  withLimitFlags(program
+  program
     .command('run')
     .description('run a scenario (default: the bundled default scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', seedOf)
-    .option('--json <file>', 'write the versioned JSON result')
-    .option('--csv <file>', 'write the time series as CSV')
-    .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint')
+    .option('--json <file>', 'write the versioned JSON result (- for stdout)')
+    .option('--csv <file>', 'write the time series as CSV (- for stdout)')
+    .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint (- for stdout)')
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
-    .option('-q, --quiet', 'no summary on stdout', false))
+    .option('-q, --quiet', 'no summary on stdout', false)
+    .addOption(limitFlag('events'))
+    .addOption(limitFlag('samples'))
+    .addOption(limitFlag('traceLines'))
     .action((scenario: string | undefined, o: LimitOpts & { seed?: number; json?: string; csv?: string; trace?: string; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
@@ -150,14 +151,17 @@ export function parseCli(argv: readonly string[]): ParseResult {
       };
     });
 
-  withLimitFlags(program
+  program
     .command('check')
     .description('run a scenario and compare its reclaim counts with a baseline')
     .argument('<scenario>', 'scenario file')
-    .requiredOption('--baseline <file>', 'baseline JSON (written by --update)')
+    .requiredOption('--baseline <file>', 'baseline JSON (written by --update; - for stdin/stdout)')
     .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
     .option('--update', 'rewrite the baseline from this run', false)
-    .option('--seed <n>', 'override the scenario seed', seedOf))
+    .option('--seed <n>', 'override the scenario seed', seedOf)
+    .addOption(limitFlag('events'))
+    .addOption(limitFlag('samples'))
+    .addOption(limitFlag('traceLines'))
     .action((scenario: string, o: LimitOpts & { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
       result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed, limits: limitsOf(o) };
     });
