@@ -127,4 +127,13 @@ export async function baselineCase(scenario: string, base: string, cls: string, 
   return { outcome, detail: `${cls} ${JSON.stringify(picks)}: exit ${r.code} ${r.stderr.slice(0, 300)}` };
 }
 
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'shrinksim-fuzz-'));
+const dirs: string[] = [];
+export const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'shrinksim-fuzz-'));
+  dirs.push(d);
+  return d;
+};
+/** Removes every temporary directory of this test file (call from afterAll). */
+export const removeTempDirs = (): void => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+};

@@ -8,13 +8,15 @@
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BASELINE_CLASSES, TRACE_CLASSES, type Picks } from '../../scripts/fuzz/mutate.mjs';
 import { fixtureLines, type FixtureName } from '../trace/fixtures.js';
-import { baselineCase, runCli, tempDir, traceCase } from './harness.js';
+import { baselineCase, runCli, tempDir, traceCase, removeTempDirs } from './harness.js';
 
 const PER_CLASS = 15;
 const pick = () => fc.tuple(fc.nat(), fc.nat(), fc.nat());
+
+afterAll(removeTempDirs);
 
 describe('trace fuzz (conform)', () => {
   it.each(TRACE_CLASSES.map((c, i) => [c, i]))('%s', async (cls, i) => {

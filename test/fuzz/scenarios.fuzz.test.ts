@@ -6,12 +6,14 @@
  * exit 2 with lines naming the file (and the field). Never a stack trace.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIO_CLASSES, type Picks } from '../../scripts/fuzz/mutate.mjs';
-import { BUNDLED, scenarioCase, tempDir, trimmed } from './harness.js';
+import { BUNDLED, scenarioCase, tempDir, trimmed, removeTempDirs } from './harness.js';
 
 const PER_CLASS = 25;
 const bases = new Map(BUNDLED.map((n) => [n, trimmed(n)]));
+
+afterAll(removeTempDirs);
 
 describe('scenario fuzz (run)', () => {
   it('the trimmed bundled scenarios all run (the mutations start from valid files)', async () => {
