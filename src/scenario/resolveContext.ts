@@ -10,6 +10,9 @@ import type { RawScenario, RawSizeDist, RawTask, RawTimeDist } from './schema.js
 import type { ResolvedGfp, SizeDist, TaskRef, TimeDist } from './types.js';
 import { describeGot } from './units.js';
 
+/** The largest mean of an exponential time distribution: 24h. */
+export const MAX_EXPONENTIAL_MEAN_NS = 24 * 3_600_000_000_000;
+
 export class ResolveContext {
   constructor(
     readonly label: string,
@@ -67,6 +70,11 @@ export class ResolveContext {
         return { dist: 'uniform', min: d.min, max: d.max };
       case 'exponential':
         if (d.mean <= 0) this.fail([...path, 'mean'], 'expected a positive mean time, got "0"');
+        // A draw can reach ~37× the mean (-ln of the RNG's smallest value, 2^-53); with the
+        // mean ≤ 24h, now + draw stays below 2^53 ns for any run within the 720h limit.
+        if (d.mean > MAX_EXPONENTIAL_MEAN_NS) {
+          this.fail([...path, 'mean'], `expected a mean time ≤ 24h (its draws reach ~37× the mean, the simulator's limit on simulated time), got ${d.mean} ns`);
+        }
         return { dist: 'exponential', mean: d.mean };
     }
   }

@@ -10,7 +10,7 @@
 import type { PathKey } from './issues.js';
 import type { ResolveContext } from './resolveContext.js';
 import type { BinderTrafficGen, LockContentionGen, MemoryPressureGen, ProcDeathGen, ResolvedWorkload, SimTimeNs } from './types.js';
-import { describeGot, PAGE_SIZE } from './units.js';
+import { describeGot, MAX_SIM_TIME_NS, MAX_SIM_TIME_TEXT, PAGE_SIZE } from './units.js';
 
 const SEC = 1_000_000_000;
 
@@ -66,6 +66,9 @@ export function resolveWorkload(rs: ResolveContext, duration: SimTimeNs, refs: W
     if (g.rate !== undefined && g.burst !== undefined) rs.fail([...path, 'burst'], 'expected rate or burst, not both');
     if (g.rate !== undefined && g.rate <= 0) rs.fail([...path, 'rate'], 'expected a positive rate like "200/s", got "0/s"');
     if (g.burst !== undefined && g.burst.every <= 0) rs.fail([...path, 'burst', 'every'], 'expected a positive time, got "0"');
+    if (g.burst !== undefined && g.burst.gap * (g.burst.count - 1) > MAX_SIM_TIME_NS) {
+      rs.fail([...path, 'burst', 'gap'], `expected gap × (count - 1) ≤ ${MAX_SIM_TIME_TEXT} (the simulator's limit on simulated time), got ${g.burst.gap} ns × ${g.burst.count - 1}`);
+    }
     return {
       kind: 'binderTraffic',
       name: genName(g.name, `binder:${proc}`, path),

@@ -169,3 +169,18 @@ describe('Binder processes', () => {
     expect(errorOf(`binder:\n  procs:\n${procs}\n`)).toBe('scenarios/x.yaml: binder.procs: expected at most 4096 items, got a list');
   });
 });
+
+describe('times that are drawn or multiplied stay within the limit (fuzz campaign found: EventQueue: bad time)', () => {
+  it('an exponential hold of mean 720h is refused (a draw of ~37× the mean passed 2^53 ns)', () => {
+    const text = 'binder: {procs: [{name: a}]}\nworkload:\n  binder: [{proc: a, rate: 10/s, hold: {dist: exponential, mean: 720h}}]\n';
+    expect(errorOf(text)).toBe(
+      "scenarios/x.yaml: workload.binder[0].hold.mean: expected a mean time ≤ 24h (its draws reach ~37× the mean, the simulator's limit on simulated time), got 2592000000000000 ns",
+    );
+  });
+  it("a burst's gap × (count - 1) is bounded", () => {
+    const text = 'binder: {procs: [{name: a}]}\nworkload:\n  binder: [{proc: a, burst: {every: 1s, count: 1000, gap: 1h}}]\n';
+    expect(errorOf(text)).toBe(
+      "scenarios/x.yaml: workload.binder[0].burst.gap: expected gap × (count - 1) ≤ 720h (the simulator's limit on simulated time), got 3600000000000 ns × 999",
+    );
+  });
+});
