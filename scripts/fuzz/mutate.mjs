@@ -3,7 +3,7 @@
 // long campaigns of `npm run fuzz` (scripts/fuzz.mjs). Every mutation is a pure function of
 // (base text, class, picks); fast-check draws the class and the picks from its seed.
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
+import { parse, parseDocument, stringify, visit } from 'yaml';
 
 /** The mutation classes of scenario files, as the issue lists them. */
 export const SCENARIO_CLASSES = [
@@ -79,8 +79,22 @@ export function mutateScenario(base, cls, picks, ext = '.yaml') {
     }
     case 'alias': {
       if (a % 3 === 0) {
-        // Ordinary use: one anchor, many aliases.
-        return `x-shared: &shared 1\nx-list: [${Array(50 + (b % 200)).fill('*shared').join(', ')}]\n${base}`;
+        // Ordinary use: equal scalars of the file become one anchor and aliases of it.
+        const doc = parseDocument(base);
+        const groups = new Map();
+        visit(doc, {
+          Scalar(_k, node) {
+            const key = JSON.stringify(node.value);
+            groups.set(key, [...(groups.get(key) ?? []), node]);
+          },
+        });
+        const shared = [...groups.values()].filter((g) => g.length >= 2);
+        if (shared.length > 0) {
+          const [first, ...rest] = at(shared, b);
+          first.anchor = 'shared';
+          visit(doc, { Scalar: (_k, node) => (rest.includes(node) ? doc.createAlias(first, 'shared') : undefined) });
+          return doc.toString();
+        }
       }
       const width = 3 + (b % 8);
       const levels = 3 + (c % 7);
