@@ -7,6 +7,8 @@
  * used, not hidden here.
  */
 
+import { parseSize } from '../scenario/units.js';
+
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** `SZ_4M`: binder_alloc_mmap_handler clamps the mapping to this. */
@@ -53,16 +55,10 @@ export const sizeTDiff = (end: number, start: number): bigint =>
   end >= start ? BigInt(end - start) : BigInt.asUintN(64, BigInt(end - start));
 
 /**
- * Parses a mapping or hold size like `128KiB`, `4MiB`, `4096`, `64K`. Returns undefined
- * when the text is not a size.
+ * Parses a mapping or hold size like `128KiB`, `4MiB`, `4096`, `64K` (the scenario's one
+ * units parser, src/scenario/units.ts). Returns undefined when the text is not a size.
  */
 export function parseByteSize(text: string | number): number | undefined {
-  if (typeof text === 'number') return Number.isSafeInteger(text) && text >= 0 ? text : undefined;
-  const m = /^\s*(\d+)\s*(B|K|KB|KiB|M|MB|MiB|G|GB|GiB)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 'B').toLowerCase();
-  const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('g') ? 1024 ** 3 : 1;
-  const v = n * mult;
-  return Number.isSafeInteger(v) ? v : undefined;
+  const r = parseSize(text);
+  return r.ok ? r.value : undefined;
 }

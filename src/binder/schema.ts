@@ -3,6 +3,7 @@
  * Binder processes, as zod schemas (the scenario loader validates with these) and types.
  */
 import { z } from 'zod';
+import { parseTime } from '../scenario/units.js';
 import { parseByteSize } from './constants.js';
 
 const SIZE_TEXT = 'a size like 128KiB, 4MiB or a byte count';
@@ -34,24 +35,22 @@ export const sizeTSchema = z.union([z.number(), z.string(), z.bigint()]).transfo
   return n;
 });
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
-
-/** Parses `10ms`, `5us`, `100ns`, `2s` or a number of nanoseconds. */
+/**
+ * Parses `10ms`, `5us`, `100ns`, `2s` or `0` (the scenario's one units parser,
+ * src/scenario/units.ts: a bare non-zero number is refused, as is a fraction of a ns).
+ */
 export function parseDurationNs(v: string | number): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?\s*$/.exec(v);
-  if (!m) return undefined;
-  const unit = DURATION_UNITS[m[2] ?? 'ns'] as number;
-  return Math.round(Number(m[1]) * unit);
+  const r = parseTime(v);
+  return r.ok ? r.value : undefined;
 }
 
 export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const n = parseDurationNs(v);
-  if (n === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 10ms, 5us or a number of ns, got ${JSON.stringify(v)}` });
+  const r = parseTime(v);
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.message, input: v });
     return z.NEVER;
   }
-  return n;
+  return r.value;
 });
 
 export const binderProcSchema = z

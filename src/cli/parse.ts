@@ -4,6 +4,7 @@
  * output captured.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_RUN_LIMITS, RUN_LIMIT_KNOBS, type RunLimitName, type RunLimits } from '../util/limits.js';
 import { VERSION } from '../version.js';
 
 export interface ConformArgs {
@@ -34,6 +35,8 @@ export interface RunArgs {
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
+  /** `--max-events/--max-samples/--max-trace-lines`: override the scenario's `limits:`. */
+  readonly limits: Partial<RunLimits>;
 }
 
 export interface CheckArgs {
@@ -43,6 +46,7 @@ export interface CheckArgs {
   readonly tolerance: string | undefined;
   readonly update: boolean;
   readonly seed: number | undefined;
+  readonly limits: Partial<RunLimits>;
 }
 
 export interface ReportArgs {
@@ -123,7 +127,7 @@ function keyValue(flag: string) {
 
 function seedOf(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new ParseFailure(`--seed: expected a non-negative integer, got "${value}"`);
+    throw new ParseFailure(`--seed: expected an integer from 0 to ${Number.MAX_SAFE_INTEGER} (2^53-1), got "${value}"`);
   }
   return Number(value);
 }
@@ -195,6 +199,35 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     });
 }
 
+function positiveOf(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) {
+      throw new ParseFailure(`${flag}: expected a positive integer, got "${value}"`);
+    }
+    return Number(value);
+  };
+}
+
+interface LimitOpts {
+  maxEvents?: number;
+  maxSamples?: number;
+  maxTraceLines?: number;
+}
+
+/** A run-limit flag of `run` and `check` (`--max-events N`, …), named as RUN_LIMIT_KNOBS names it. */
+function limitFlag(limit: RunLimitName): Option {
+  const { flag, field } = RUN_LIMIT_KNOBS[limit];
+  return new Option(`${flag} <n>`, `most ${limit === 'traceLines' ? 'trace lines' : limit} the run may take (default ${DEFAULT_RUN_LIMITS[limit]}; scenario: ${field})`).argParser(positiveOf(flag));
+}
+
+function limitsOf(o: LimitOpts): Partial<RunLimits> {
+  return {
+    ...(o.maxEvents !== undefined ? { events: o.maxEvents } : {}),
+    ...(o.maxSamples !== undefined ? { samples: o.maxSamples } : {}),
+    ...(o.maxTraceLines !== undefined ? { traceLines: o.maxTraceLines } : {}),
+  };
+}
+
 export function parseCli(argv: readonly string[]): ParseResult {
   let out = '';
   let result: CliCommand | undefined;
@@ -221,18 +254,21 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .description('run a scenario (default: the bundled default scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', seedOf)
-    .option('--json <file>', 'write the versioned JSON result')
-    .option('--csv <file>', 'write the time series as CSV')
-    .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint')
+    .option('--json <file>', 'write the versioned JSON result (- for stdout)')
+    .option('--csv <file>', 'write the time series as CSV (- for stdout)')
+    .option('--trace <file>', 'write ftrace text of every shrinker and Binder tracepoint (- for stdout)')
     .option('--html <file>', 'write the self-contained HTML report (charts, page maps, tables)')
     .option('--vmstat', 'add the /proc/vmstat counters (pgscan_kswapd, slabs_scanned, ...) to the summary', false)
-    .option('--csv-long <file>', 'write the time series in long form: time_s,metric,label,value')
+    .option('--csv-long <file>', 'write the time series in long form: time_s,metric,label,value (- for stdout)')
     .option('--sparklines', 'sparklines of free memory and Binder LRU pages in the summary (default: on a TTY)')
     .option('--no-sparklines', 'never draw sparklines')
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .addOption(limitFlag('events'))
+    .addOption(limitFlag('samples'))
+    .addOption(limitFlag('traceLines'))
+    .action((scenario: string | undefined, o: LimitOpts & { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -247,6 +283,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,
+        limits: limitsOf(o),
       };
     });
 
@@ -254,12 +291,15 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .command('check')
     .description('run a scenario and compare its reclaim counts with a baseline')
     .argument('<scenario>', 'scenario file')
-    .requiredOption('--baseline <file>', 'baseline JSON (written by --update)')
+    .requiredOption('--baseline <file>', 'baseline JSON (written by --update; - for stdin/stdout)')
     .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
     .option('--update', 'rewrite the baseline from this run', false)
     .option('--seed <n>', 'override the scenario seed', seedOf)
-    .action((scenario: string, o: { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
-      result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed };
+    .addOption(limitFlag('events'))
+    .addOption(limitFlag('samples'))
+    .addOption(limitFlag('traceLines'))
+    .action((scenario: string, o: LimitOpts & { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
+      result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed, limits: limitsOf(o) };
     });
 
   program

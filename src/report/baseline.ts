@@ -104,19 +104,36 @@ export function parseBaseline(text: string, label: string): Baseline {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${label}: not JSON (${(e as Error).message})`);
+    // One line: V8's message can quote the text around the error, newlines included.
+    const msg = (e as Error).message.split('\n')[0]!.replace(/\s*(in JSON )?at position \d+.*$/, '');
+    const pos = /position (\d+)/.exec((e as Error).message);
+    let where = label;
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      where = `${label}:${before.split('\n').length}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
+    }
+    throw new UserError(`${where}: not JSON (${msg.replace(/, ".*$/, '')})`);
   }
   const bad = (what: string): never => {
     throw new UserError(`${label}: ${what}`);
   };
-  if (typeof doc !== 'object' || doc === null) return bad('expected a baseline object');
-  const d = doc as Record<string, unknown>;
-  if (d.kind !== BASELINE_KIND) bad(`kind: expected "${BASELINE_KIND}", got ${JSON.stringify(d.kind)}`);
-  if (typeof d.seed !== 'number') bad('seed: expected a number');
-  const sc = d.scenario as Record<string, unknown> | undefined;
-  if (!sc || typeof sc.name !== 'string' || typeof sc.hash !== 'string') bad('scenario: expected {name, hash}');
-  const tool = (d.tool ?? {}) as Record<string, unknown>;
-  if (typeof d.metrics !== 'object' || d.metrics === null) bad('metrics: expected a mapping');
+  const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const got = (v: unknown): string => (v === undefined ? 'nothing' : Array.isArray(v) ? 'a list' : JSON.stringify(v));
+  if (!isMapping(doc)) return bad(`expected a baseline object, got ${got(doc)}`);
+  const d = doc;
+  if (d.kind !== BASELINE_KIND) bad(`kind: expected "${BASELINE_KIND}", got ${got(d.kind)}`);
+  // A baseline of another schema may mean other counts under the same names: refuse it.
+  if (d.schemaVersion !== RESULT_SCHEMA_VERSION) {
+    bad(`schemaVersion: expected ${RESULT_SCHEMA_VERSION} (the schema this shrinksim writes; rewrite the baseline with --update), got ${got(d.schemaVersion)}`);
+  }
+  const tool = d.tool;
+  if (!isMapping(tool) || tool.name !== 'shrinksim' || typeof tool.version !== 'string' || tool.version === '') {
+    bad(`tool: expected {name: "shrinksim", version: "…"}, got ${got(tool)}`);
+  }
+  if (typeof d.seed !== 'number' || !Number.isSafeInteger(d.seed) || d.seed < 0) bad(`seed: expected an integer ≥ 0, got ${got(d.seed)}`);
+  const sc = d.scenario;
+  if (!isMapping(sc) || typeof sc.name !== 'string' || typeof sc.hash !== 'string') bad(`scenario: expected {name, hash}, got ${got(sc)}`);
+  if (!isMapping(d.metrics)) bad(`metrics: expected a mapping, got ${got(d.metrics)}`);
   const metrics = new Map<string, bigint>();
   for (const [k, v] of Object.entries(d.metrics as Record<string, unknown>)) {
     if (typeof v === 'number' && Number.isSafeInteger(v)) metrics.set(k, BigInt(v));
@@ -125,9 +142,9 @@ export function parseBaseline(text: string, label: string): Baseline {
   }
   return {
     kind: BASELINE_KIND,
-    schemaVersion: typeof d.schemaVersion === 'number' ? d.schemaVersion : 0,
-    tool: { name: String(tool.name ?? ''), version: String(tool.version ?? '') },
-    scenario: { name: sc!.name as string, hash: sc!.hash as string },
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'shrinksim', version: (tool as Record<string, string>).version! },
+    scenario: { name: (sc as Record<string, string>).name!, hash: (sc as Record<string, string>).hash! },
     seed: d.seed as number,
     metrics,
   };

@@ -3,13 +3,14 @@
  *
  * Columns: `time_s` (exact decimal seconds of simulated time), `free_pages`, `page_cache`,
  * `anon`, `binder_active`, `binder_lru`, `binder_free`, then for each shrinker in
- * registration order `<name>.count` and `<name>.deferred`, then (when the run counts them)
+ * registration order `<label>.count` and `<label>.deferred` (labels as in the summary: the
+ * name, with `#2`, `#3` … on later shrinkers of the same name), then (when the run counts them)
  * the cumulative `/proc/vmstat` counters under the kernel's names (`allocstall_dma` …
- * `drop_slab`, in /proc/vmstat order). RFC 4180 quoting where a name needs it; `\n` line
+ * `oom_kill`, in /proc/vmstat order). RFC 4180 quoting where a name needs it; `\n` line
  * ends; bigints in full.
  */
 import { VMSTAT_ITEMS } from '../mm/vmstat.js';
-import type { RunResult } from './result.js';
+import { shrinkerLabels, type RunResult } from './result.js';
 
 /** Nanoseconds as exact decimal seconds: 1500000 → `0.0015`, 2e9 → `2`. */
 export function nsToSeconds(ns: number): string {
@@ -29,7 +30,9 @@ export function renderCsv(r: RunResult): string {
     'binder_active',
     'binder_lru',
     'binder_free',
-    ...r.shrinkers.flatMap((s) => [`${s.name}.count`, `${s.name}.deferred`]),
+    // The summary's labels: two Binder drivers both register "android-binder"; the second is
+    // `android-binder#2`, so no two columns share a name (a reader by name would drop one).
+    ...shrinkerLabels(r.shrinkers).flatMap((l) => [`${l}.count`, `${l}.deferred`]),
   ];
   const vmstat = r.series.some((s) => s.vmstat !== undefined);
   if (vmstat) header.push(...VMSTAT_ITEMS);

@@ -34,8 +34,8 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/** `sha256:<64 hex>` of the resolved scenario without its seed. */
+/** `sha256:<64 hex>` of the resolved scenario without its seed and run limits. */
 export function scenarioHash(resolved: ResolvedScenario): string {
-  const { seed: _seed, ...rest } = resolved;
+  const { seed: _seed, limits: _limits, ...rest } = resolved;
   return `sha256:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
 }

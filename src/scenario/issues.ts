@@ -138,6 +138,20 @@ function keysAt(root: Def | undefined, path: readonly PathKey[], input: unknown)
 
 let schemaRoot: Def | undefined;
 
+/** The keys of every one-key object form the schema allows at `path` (script steps). */
+function stepKeysAt(root: Def | undefined, path: readonly PathKey[]): string[] {
+  if (!root) return [];
+  let forms: Def[] = [root];
+  for (const k of path) {
+    forms = forms.flatMap((f) => {
+      const u = unwrap(f);
+      if (typeof k === 'number') return u.type === 'array' && u.element ? [u.element._zod.def] : [];
+      return objectForms(u).flatMap((o) => (o.shape?.[k] ? [o.shape[k]._zod.def] : []));
+    });
+  }
+  return forms.flatMap(objectForms).flatMap((o) => Object.keys(o.shape ?? {}));
+}
+
 function explainUnion(issue: AnyIssue, base: readonly PathKey[]): Problem[] {
   // A union with its own message (units) explains itself.
   if (issue.message !== 'Invalid input' || !issue.errors || issue.errors.length === 0) {
@@ -150,9 +164,8 @@ function explainUnion(issue: AnyIssue, base: readonly PathKey[]): Problem[] {
   // A script step: a mapping with one key naming the step.
   if (best > 0 && base[0] === 'script' && base.length === 2) {
     const keys = input && typeof input === 'object' && !Array.isArray(input) ? Object.keys(input) : [];
-    const known = issue.errors
-      .map((errs) => errs.find((e) => e.code === 'invalid_type' && e.path.length === 1 && e.input === undefined)?.path[0])
-      .filter((k): k is string => typeof k === 'string');
+    // Every step form's key, from the schema (the issues of a list or a scalar name none).
+    const known = stepKeysAt(schemaRoot, base);
     if (keys.length !== 1) {
       return [{ path: base, message: `expected a step with exactly one key (one of: ${known.join(', ')}), got ${keys.length === 0 ? describeGot(input) : keys.map(lit).join(', ')}` }];
     }
@@ -177,6 +190,9 @@ function explain(issue: AnyIssue, base: readonly PathKey[]): Problem[] {
     case 'invalid_union':
       return explainUnion(issue, path);
     case 'invalid_type': {
+      if (typeof issue.input === 'bigint' && issue.expected === 'number') {
+        return [{ path, message: `expected a number ≤ ${Number.MAX_SAFE_INTEGER} (2^53-1), got ${describeGot(issue.input)}` }];
+      }
       const want = TYPE_WORDS[issue.expected ?? ''] ?? `a ${issue.expected}`;
       return [{ path, message: `expected ${want}, got ${describeGot(issue.input)}` }];
     }

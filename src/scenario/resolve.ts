@@ -11,37 +11,26 @@
  *   come from such a kernel);
  * - shrinkers: if the key is absent, a default set of four (one per kind) shares the pressure
  *   with Binder as a device's caches do; `shrinkers: []` means none;
- * - generator names (their RNG stream names): `binder:<proc>`, `memory:<pool>`,
- *   `lock:<proc>:<lock>`, `death:<proc>`, with `#2`, `#3` … on repeats, so adding a generator
- *   after others never renames (and so never re-seeds) the earlier ones.
+ * - generator names: see resolveWorkload.ts; script steps: resolveScript.ts;
+ * - `limits`: src/util/limits.ts's defaults, overridden by the scenario's `limits:` section.
  */
 import { DEFAULT_RECLAIM_COST } from '../mm/reclaim/cost.js';
-import { formatGfp, parseGfp, type GfpMask, type GfpProfile } from '../mm/gfp.js';
 import { COUNT_LIMITS, DEFAULT_SEEKS, type CountLimit } from '../mm/shrinker/types.js';
-import { UserError } from '../util/errors.js';
-import { formatPath, type PathKey } from './issues.js';
-import type { BinderStep as BinderScriptStep, BinderStepKey } from '../binder/schema.js';
-import { BINDER_STEP_SCHEMAS } from './schema.js';
-import type { RawCount, RawScenario, RawShrinker, RawSizeDist, RawStep, RawTask, RawTimeDist } from './schema.js';
+import { resolveLimits } from '../util/limits.js';
+import type { PathKey } from './issues.js';
+import { ResolveContext } from './resolveContext.js';
+import { resolveScript } from './resolveScript.js';
+import { resolveDuration, resolveWorkload } from './resolveWorkload.js';
+import type { RawCount, RawScenario, RawShrinker } from './schema.js';
 import type {
-  BinderTrafficGen,
   CountSource,
-  LockContentionGen,
-  MemoryPressureGen,
-  ProcDeathGen,
   ResolvedBinderProc,
-  ResolvedGfp,
   ResolvedMemcg,
   ResolvedMemory,
   ResolvedScenario,
   ResolvedShrinker,
-  ResolvedStep,
   ResolvedWatermarks,
   ShrinkerKind,
-  SimTimeNs,
-  SizeDist,
-  TaskRef,
-  TimeDist,
 } from './types.js';
 import { describeGot, PAGE_SIZE } from './units.js';
 
@@ -49,7 +38,6 @@ import { describeGot, PAGE_SIZE } from './units.js';
 export const BINDER_SHRINKER_NAME = 'android-binder';
 /** The kernel's limit of a Binder buffer space (SZ_4M). */
 export const BINDER_MMAP_MAX = 4 * 1024 * 1024;
-const SEC = 1_000_000_000;
 
 interface KindDefaults {
   readonly symbol: string;
@@ -96,93 +84,28 @@ export function defaultMinFreeKbytes(lowmemKbytes: number): number {
   return Math.min(262144, Math.max(128, intSqrt(lowmemKbytes * 16)));
 }
 
-class Resolver {
-  constructor(
-    readonly label: string,
-    readonly raw: RawScenario,
-  ) {}
+/**
+ * Memory cgroups, bounded by what the simulator can walk in bounded time:
+ * - a parent chain at most `MAX_MEMCG_DEPTH` deep (the memcg tree is walked recursively; real
+ *   hierarchies are a handful of levels);
+ * - (memcgs + 1) × nodes at most `MAX_MEMCG_NODE_LISTS`: every memcg-aware list keeps one
+ *   sublist per memcg per node, and every reclaim pass walks the memcgs (near-oom.yaml with
+ *   8,000 memcgs took 50 s instead of 0.5 s; 20,000 memcgs on 64 nodes a minute and 1.3 GB to
+ *   do nothing). Android's per-app cgroups number in the hundreds. (The kernel's own limit,
+ *   MEM_CGROUP_ID_MAX = 65535, is far above.)
+ */
+export const MAX_MEMCG_DEPTH = 1000;
+export const MAX_MEMCG_NODE_LISTS = 4096;
 
-  fail(path: readonly PathKey[], message: string): never {
-    throw new UserError(`${this.label}: ${formatPath(path)}: ${message}`);
-  }
-
-  get kernel(): GfpProfile {
-    return this.raw.kernel;
-  }
-
-  gfp(text: string, path: readonly PathKey[]): ResolvedGfp {
-    const mask = parseGfp(text, this.kernel);
-    if (mask === undefined) this.fail(path, `expected a gfp mask like "GFP_KERNEL" or "GFP_NOFS|__GFP_NOWARN", got ${describeGot(text)}`);
-    return { mask: mask as GfpMask, text: formatGfp(mask, this.kernel) };
-  }
-
-  task(raw: RawTask | undefined, dflt: TaskRef, path: readonly PathKey[], cpus: number): TaskRef {
-    const t = { comm: raw?.comm ?? dflt.comm, pid: raw?.pid ?? dflt.pid, cpu: raw?.cpu ?? dflt.cpu };
-    if (t.cpu >= cpus) this.fail([...path, 'cpu'], `expected a cpu < ${cpus} (cpus), got "${t.cpu}"`);
-    return t;
-  }
-
-  sizeDist(d: RawSizeDist, path: readonly PathKey[]): SizeDist {
-    if (typeof d === 'number') return { dist: 'fixed', bytes: d };
-    switch (d.dist) {
-      case 'fixed':
-        return { dist: 'fixed', bytes: d.bytes };
-      case 'uniform':
-      case 'log-uniform':
-        if (d.max < d.min) this.fail([...path, 'max'], `expected a size ≥ min (${d.min} bytes), got "${d.max}"`);
-        if (d.dist === 'log-uniform' && d.min < 1) this.fail([...path, 'min'], `expected a size ≥ 1 byte for log-uniform, got "${d.min}"`);
-        return { dist: d.dist, min: d.min, max: d.max };
-      case 'empirical': {
-        d.buckets.forEach((b, i) => {
-          if (i > 0 && b.size <= d.buckets[i - 1]!.size) {
-            this.fail([...path, 'buckets', i, 'size'], `expected sizes in increasing order (> ${d.buckets[i - 1]!.size} bytes), got "${b.size}"`);
-          }
-        });
-        return { dist: 'empirical', buckets: d.buckets.map((b) => ({ bytes: b.size, weight: b.weight })) };
-      }
-    }
-  }
-
-  timeDist(d: RawTimeDist, path: readonly PathKey[]): TimeDist {
-    if (typeof d === 'number') return { dist: 'fixed', ns: d };
-    switch (d.dist) {
-      case 'fixed':
-        return { dist: 'fixed', ns: d.time };
-      case 'uniform':
-        if (d.max < d.min) this.fail([...path, 'max'], `expected a time ≥ min (${d.min} ns), got "${d.max} ns"`);
-        return { dist: 'uniform', min: d.min, max: d.max };
-      case 'exponential':
-        if (d.mean <= 0) this.fail([...path, 'mean'], 'expected a positive mean time, got "0"');
-        return { dist: 'exponential', mean: d.mean };
-    }
-  }
-
+class Resolver extends ResolveContext {
   resolve(fileName: string | undefined): ResolvedScenario {
     const r = this.raw;
     const cpus = r.cpus;
     const memory = this.memory();
     if (r.sample <= 0) this.fail(['sample'], 'expected a positive time like "100ms", got "0"');
-
-    // Memory cgroups.
-    if (!r.memcg && r.memcgs.length > 0) this.fail(['memcgs'], 'expected no memory cgroups with memcg: false, got a list');
-    const memcgNames = new Set<string>(['root']);
-    const memcgs: ResolvedMemcg[] = r.memcgs.map((m, i) => {
-      if (memcgNames.has(m.name)) this.fail(['memcgs', i, 'name'], `expected a unique name (not "root"), got ${describeGot(m.name)}`);
-      if (!memcgNames.has(m.parent)) this.fail(['memcgs', i, 'parent'], `expected "root" or an earlier memcg, got ${describeGot(m.parent)}`);
-      memcgNames.add(m.name);
-      return m.lru_share === undefined ? { name: m.name, parent: m.parent } : { name: m.name, parent: m.parent, lruShare: m.lru_share };
-    });
-    const lruShares = memcgs.reduce((sum, m) => sum + (m.lruShare ?? 0), 0);
-    if (lruShares > 1) this.fail(['memcgs'], `expected lru_share values summing to at most 1, got ${lruShares}`);
-    const memcgRef = (name: string, path: readonly PathKey[]): string => {
-      if (!memcgNames.has(name)) this.fail(path, `expected "root" or a memcg declared under memcgs, got ${describeGot(name)}`);
-      return name;
-    };
-
-    // Shrinkers.
-    const shrinkersRaw = r.shrinkers ?? DEFAULT_SHRINKERS;
+    const { memcgs, memcgRef } = this.memcgs();
     const shrinkerNames = new Set<string>();
-    const shrinkers = shrinkersRaw.map((s, i) => {
+    const shrinkers = (r.shrinkers ?? DEFAULT_SHRINKERS).map((s, i) => {
       const path = ['shrinkers', i];
       if (s.name === BINDER_SHRINKER_NAME || shrinkerNames.has(s.name)) {
         this.fail([...path, 'name'], `expected a unique name (not "${BINDER_SHRINKER_NAME}"), got ${describeGot(s.name)}`);
@@ -190,10 +113,67 @@ class Resolver {
       shrinkerNames.add(s.name);
       return this.shrinker(s, path, r.memcg);
     });
+    const { procs, procRef } = this.procs(memcgRef);
+    const duration = resolveDuration(this);
+    const workload = resolveWorkload(this, duration, { procRef, memcgRef, cpus });
+    const kswapd = this.task(r.tasks.kswapd, { comm: 'kswapd0', pid: 80, cpu: 0 }, ['tasks', 'kswapd'], cpus);
+    const scriptTask = this.task(r.tasks.script, { comm: 'sh', pid: 500, cpu: 0 }, ['tasks', 'script'], cpus);
+    const allShrinkers = new Set([BINDER_SHRINKER_NAME, ...shrinkerNames]);
+    const script = resolveScript(this, r.script, { procRef, memcgRef, shrinkers: allShrinkers, memory, cpus, scriptTask });
 
-    // Binder processes.
+    return {
+      name: r.name ?? fileName ?? 'scenario',
+      description: r.description,
+      seed: r.seed,
+      kernel: r.kernel,
+      duration,
+      sample: r.sample,
+      cpus,
+      kswapd,
+      scriptTask,
+      memcgEnabled: r.memcg,
+      memory,
+      memcgs,
+      shrinkers,
+      binder: { procs, shrinker: { seeks: r.binder.shrinker.seeks, batch: r.binder.shrinker.batch } },
+      workload,
+      script,
+      limits: resolveLimits(r.limits === undefined ? undefined : { events: r.limits.events, samples: r.limits.samples, traceLines: r.limits.trace_lines }),
+    };
+  }
+
+  memcgs(): { memcgs: ResolvedMemcg[]; memcgRef: (name: string, path: readonly PathKey[]) => string } {
+    const r = this.raw;
+    if (!r.memcg && r.memcgs.length > 0) this.fail(['memcgs'], 'expected no memory cgroups with memcg: false, got a list');
+    const nodes = r.memory.nodes;
+    if ((r.memcgs.length + 1) * nodes > MAX_MEMCG_NODE_LISTS) {
+      this.fail(
+        ['memcgs'],
+        `expected at most ${Math.floor(MAX_MEMCG_NODE_LISTS / nodes) - 1} memory cgroups besides root with memory.nodes: ${nodes} ((memcgs + 1) × nodes ≤ ${MAX_MEMCG_NODE_LISTS}, the simulator's limit), got ${r.memcgs.length}`,
+      );
+    }
+    const depth = new Map<string, number>([['root', 0]]);
+    const memcgs: ResolvedMemcg[] = r.memcgs.map((m, i) => {
+      if (depth.has(m.name)) this.fail(['memcgs', i, 'name'], `expected a unique name (not "root"), got ${describeGot(m.name)}`);
+      const d = depth.get(m.parent);
+      if (d === undefined) this.fail(['memcgs', i, 'parent'], `expected "root" or an earlier memcg, got ${describeGot(m.parent)}`);
+      if (d >= MAX_MEMCG_DEPTH) this.fail(['memcgs', i, 'parent'], `expected a memcg at most ${MAX_MEMCG_DEPTH} levels below root (the simulator's limit), got ${describeGot(m.parent)} at depth ${d}`);
+      depth.set(m.name, d + 1);
+      return m.lru_share === undefined ? { name: m.name, parent: m.parent } : { name: m.name, parent: m.parent, lruShare: m.lru_share };
+    });
+    const lruShares = memcgs.reduce((sum, m) => sum + (m.lruShare ?? 0), 0);
+    if (lruShares > 1) this.fail(['memcgs'], `expected lru_share values summing to at most 1, got ${lruShares}`);
+    const memcgRef = (name: string, path: readonly PathKey[]): string => {
+      if (!depth.has(name)) this.fail(path, `expected "root" or a memcg declared under memcgs, got ${describeGot(name)}`);
+      return name;
+    };
+    return { memcgs, memcgRef };
+  }
+
+  procs(memcgRef: (name: string, path: readonly PathKey[]) => string): { procs: ResolvedBinderProc[]; procRef: (name: string, path: readonly PathKey[]) => string } {
+    const cpus = this.raw.cpus;
     const procNames = new Set<string>();
-    const procs: ResolvedBinderProc[] = r.binder.procs.map((p, i) => {
+    const procs: ResolvedBinderProc[] = this.raw.binder.procs.map((p, i) => {
       const path = ['binder', 'procs', i];
       if (procNames.has(p.name)) this.fail([...path, 'name'], `expected a unique process name, got ${describeGot(p.name)}`);
       procNames.add(p.name);
@@ -214,114 +194,7 @@ class Resolver {
       if (!procNames.has(name)) this.fail(path, `expected a Binder process declared under binder.procs, got ${describeGot(name)}`);
       return name;
     };
-
-    // Duration and generator windows.
-    const w = r.workload;
-    const nGens = w.binder.length + w.memory.length + w.locks.length + w.deaths.length;
-    const untils = [...w.binder, ...w.memory, ...w.locks].map((g) => g.until ?? 0);
-    const duration = r.duration ?? (nGens > 0 ? Math.max(10 * SEC, ...untils) : 0);
-    const windowOf = (g: { from: number; until?: number | undefined }, path: readonly PathKey[]) => {
-      const until = g.until ?? duration;
-      if (g.until !== undefined && g.until > duration) this.fail([...path, 'until'], `expected a time ≤ duration (${duration} ns), got "${g.until} ns"`);
-      if (g.from >= until) this.fail([...path, 'from'], `expected a time before until (${until} ns), got "${g.from} ns"`);
-      return { from: g.from, until };
-    };
-    const genNames = new Set<string>();
-    const genName = (given: string | undefined, dflt: string, path: readonly PathKey[]): string => {
-      if (given !== undefined) {
-        if (genNames.has(given)) this.fail([...path, 'name'], `expected a unique generator name, got ${describeGot(given)}`);
-        genNames.add(given);
-        return given;
-      }
-      let n = dflt;
-      for (let k = 2; genNames.has(n); k++) n = `${dflt}#${k}`;
-      genNames.add(n);
-      return n;
-    };
-
-    const binder: BinderTrafficGen[] = w.binder.map((g, i) => {
-      const path = ['workload', 'binder', i];
-      const proc = procRef(g.proc, [...path, 'proc']);
-      if (g.rate === undefined && g.burst === undefined) this.fail(path, 'expected rate (Poisson arrivals) or burst, got neither');
-      if (g.rate !== undefined && g.burst !== undefined) this.fail([...path, 'burst'], 'expected rate or burst, not both');
-      if (g.rate !== undefined && g.rate <= 0) this.fail([...path, 'rate'], 'expected a positive rate like "200/s", got "0/s"');
-      if (g.burst !== undefined && g.burst.every <= 0) this.fail([...path, 'burst', 'every'], 'expected a positive time, got "0"');
-      return {
-        kind: 'binderTraffic',
-        name: genName(g.name, `binder:${proc}`, path),
-        proc,
-        ...windowOf(g, path),
-        arrivals:
-          g.rate !== undefined
-            ? { kind: 'poisson', rate: g.rate }
-            : { kind: 'burst', period: g.burst!.every, count: g.burst!.count, gap: g.burst!.gap },
-        data: this.sizeDist(g.data, [...path, 'data']),
-        offsets: this.sizeDist(g.offsets, [...path, 'offsets']),
-        oneway: g.oneway,
-        hold: this.timeDist(g.hold, [...path, 'hold']),
-        task: this.task(g.task, { comm: 'binder_client', pid: 2000 + i, cpu: (i + 1) % cpus }, [...path, 'task'], cpus),
-      };
-    });
-    const memoryGens: MemoryPressureGen[] = w.memory.map((g, i) => {
-      const path = ['workload', 'memory', i];
-      const chunk = Math.floor(g.chunk / PAGE_SIZE);
-      if (chunk < 1) this.fail([...path, 'chunk'], `expected at least one page (4096 bytes), got "${g.chunk}"`);
-      return {
-        kind: 'memoryPressure',
-        name: genName(g.name, `memory:${g.pool}`, path),
-        pool: g.pool,
-        ...windowOf(g, path),
-        rate: g.rate / PAGE_SIZE,
-        release: g.release / PAGE_SIZE,
-        chunk,
-        gfp: this.gfp(g.gfp ?? 'GFP_HIGHUSER_MOVABLE', [...path, 'gfp']),
-        memcg: memcgRef(g.memcg, [...path, 'memcg']),
-        task: this.task(g.task, { comm: g.pool === 'anon' ? 'app_process' : 'reader', pid: 3000 + i, cpu: i % cpus }, [...path, 'task'], cpus),
-        oomScoreAdj: g.oom_score_adj,
-      };
-    });
-    const locks: LockContentionGen[] = w.locks.map((g, i) => {
-      const path = ['workload', 'locks', i];
-      const proc = procRef(g.proc, [...path, 'proc']);
-      return {
-        kind: 'lockContention',
-        name: genName(g.name, `lock:${proc}:${g.lock}`, path),
-        proc,
-        lock: g.lock,
-        ...windowOf(g, path),
-        rate: g.rate,
-        hold: this.timeDist(g.hold, [...path, 'hold']),
-      };
-    });
-    const deaths: ProcDeathGen[] = w.deaths.map((g, i) => {
-      const path = ['workload', 'deaths', i];
-      const proc = procRef(g.proc, [...path, 'proc']);
-      return { kind: 'procDeath', name: genName(g.name, `death:${proc}`, path), proc, at: g.at };
-    });
-
-    const kswapd = this.task(r.tasks.kswapd, { comm: 'kswapd0', pid: 80, cpu: 0 }, ['tasks', 'kswapd'], cpus);
-    const scriptTask = this.task(r.tasks.script, { comm: 'sh', pid: 500, cpu: 0 }, ['tasks', 'script'], cpus);
-    const allShrinkers = new Set([BINDER_SHRINKER_NAME, ...shrinkerNames]);
-    const script = this.script(r.script, { procRef, memcgRef, shrinkers: allShrinkers, nodes: memory.nodes, cpus, scriptTask });
-
-    return {
-      name: r.name ?? fileName ?? 'scenario',
-      description: r.description,
-      seed: r.seed,
-      kernel: r.kernel,
-      duration,
-      sample: r.sample,
-      cpus,
-      kswapd,
-      scriptTask,
-      memcgEnabled: r.memcg,
-      memory,
-      memcgs,
-      shrinkers,
-      binder: { procs, shrinker: { seeks: r.binder.shrinker.seeks, batch: r.binder.shrinker.batch } },
-      workload: { binder, memory: memoryGens, locks, deaths },
-      script,
-    };
+    return { procs, procRef };
   }
 
   memory(): ResolvedMemory {
@@ -418,101 +291,7 @@ class Resolver {
       trylockFailRate: s.trylock_fail,
     };
   }
-
-  script(
-    steps: readonly RawStep[],
-    ctx: {
-      procRef: (n: string, p: readonly PathKey[]) => string;
-      memcgRef: (n: string, p: readonly PathKey[]) => string;
-      shrinkers: ReadonlySet<string>;
-      nodes: number;
-      cpus: number;
-      scriptTask: TaskRef;
-    },
-  ): ResolvedStep[] {
-    const allocated = new Map<string, Set<string>>();
-    const nid = (n: number, path: readonly PathKey[]): number => {
-      if (n >= ctx.nodes) this.fail(path, `expected a node id < ${ctx.nodes} (memory.nodes), got "${n}"`);
-      return n;
-    };
-    const shrinkerRef = (n: string, path: readonly PathKey[]): string => {
-      if (!ctx.shrinkers.has(n)) this.fail(path, `expected a shrinker name (one of: ${[...ctx.shrinkers].join(', ')}), got ${describeGot(n)}`);
-      return n;
-    };
-    const optMemcg = (n: string | null, path: readonly PathKey[]): string | null => (n === null ? null : ctx.memcgRef(n, path));
-
-    return steps.map((raw, i): ResolvedStep => {
-      const s = raw as Record<string, unknown>;
-      const key = Object.keys(s)[0]!;
-      const p = ['script', i, key];
-      const step = raw as RawStepUnion;
-      if (key in BINDER_STEP_SCHEMAS) {
-        const b = raw as BinderScriptStep;
-        const body = (b as Record<string, { proc?: string; buffer?: string }>)[key]!;
-        const proc = body.proc === undefined ? undefined : ctx.procRef(body.proc, [...p, 'proc']);
-        if (proc !== undefined && body.buffer !== undefined) {
-          const set = allocated.get(proc) ?? new Set<string>();
-          if (key === 'alloc') set.add(body.buffer);
-          else if (key === 'free' && !set.has(body.buffer)) {
-            this.fail([...p, 'buffer'], `expected a buffer allocated earlier in ${describeGot(proc)}, got ${describeGot(body.buffer)}`);
-          }
-          allocated.set(proc, set);
-        }
-        return { kind: 'binder', op: key as BinderStepKey, step: b };
-      }
-      if ('advance' in step) return { kind: 'advance', by: step.advance.by };
-      if ('drop_caches' in step) return { kind: 'drop_caches', mode: step.drop_caches.mode };
-      if ('shrink_slab' in step) {
-        const x = step.shrink_slab;
-        return {
-          kind: 'shrink_slab',
-          priority: x.priority,
-          gfp: this.gfp(x.gfp, [...p, 'gfp']),
-          nid: nid(x.nid, [...p, 'nid']),
-          memcg: optMemcg(x.memcg, [...p, 'memcg']),
-        };
-      }
-      if ('debugfs_count' in step) return { kind: 'debugfs_count', shrinker: shrinkerRef(step.debugfs_count.shrinker, [...p, 'shrinker']) };
-      if ('debugfs_scan' in step) {
-        const x = step.debugfs_scan;
-        return {
-          kind: 'debugfs_scan',
-          shrinker: shrinkerRef(x.shrinker, [...p, 'shrinker']),
-          nid: nid(x.nid, [...p, 'nid']),
-          nr: x.nr,
-          memcg: optMemcg(x.memcg, [...p, 'memcg']),
-        };
-      }
-      if ('memory_reclaim' in step) {
-        const x = step.memory_reclaim;
-        return {
-          kind: 'memory_reclaim',
-          memcg: ctx.memcgRef(x.memcg, [...p, 'memcg']),
-          pages: Math.floor(x.amount / PAGE_SIZE),
-          swappiness: x.swappiness,
-        };
-      }
-      if ('allocate' in step) {
-        const x = step.allocate;
-        const pages = Math.ceil(x.amount / PAGE_SIZE);
-        if (pages < 1) this.fail([...p, 'amount'], `expected at least one page, got "${x.amount}"`);
-        return {
-          kind: 'allocate',
-          pool: x.pool,
-          pages,
-          gfp: this.gfp(x.gfp ?? 'GFP_HIGHUSER_MOVABLE', [...p, 'gfp']),
-          memcg: ctx.memcgRef(x.memcg, [...p, 'memcg']),
-          task: this.task(x.task, ctx.scriptTask, [...p, 'task'], ctx.cpus),
-        };
-      }
-      if ('release_pages' in step) return { kind: 'release_pages', pool: step.release_pages.pool, pages: Math.floor(step.release_pages.amount / PAGE_SIZE) };
-      if ('snapshot' in step) return { kind: 'snapshot', label: step.snapshot.label };
-      return this.fail(p, 'unknown step');
-    });
-  }
 }
-
-type RawStepUnion = RawStep;
 
 /** Fills every default of a validated scenario. `label` prefixes error lines (the file as given). */
 export function resolveScenario(raw: RawScenario, label: string, fileName?: string): ResolvedScenario {

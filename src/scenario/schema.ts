@@ -13,13 +13,15 @@ import { allocStepSchema, freeStepSchema, lockStepSchema, shrinkStepSchema, unlo
 import { parseObjects, parseRate, parseSize, parseTime, describeGot, type Parsed } from './units.js';
 
 /** A quantity with a unit: string or number in the file, parsed by `parse`. */
-function unit<T>(parse: (v: unknown) => Parsed<T>, description: string, examples: readonly unknown[]) {
+function unit<T>(parse: (v: unknown) => Parsed<T>, description: string, examples: readonly unknown[], exactInts = false) {
   const expected = (v: unknown): string => {
     const r = parse(v);
     return r.ok ? `unexpected value ${describeGot(v)}` : r.message;
   };
+  // Integers beyond 2^53 arrive as bigints (load.ts): only exact counts accept them.
+  const forms = exactInts ? [z.string(), z.number(), z.bigint()] as const : [z.string(), z.number()] as const;
   return z
-    .union([z.string(), z.number()], { error: (iss) => expected(iss.input) })
+    .union(forms, { error: (iss) => expected(iss.input) })
     .transform((v, ctx): T => {
       const r = parse(v);
       if (!r.ok) {
@@ -54,7 +56,7 @@ export const ByteRate = () =>
     ['50MiB/s'],
   );
 export const Objects = () =>
-  unit(parseObjects, 'A number of objects: 100000, "1e6", "ULONG_MAX/4", "ULONG_MAX/2" (= LONG_MAX).', [100000, 'ULONG_MAX/4']);
+  unit(parseObjects, 'A number of objects: 100000, "1e6", "ULONG_MAX/4", "ULONG_MAX/2" (= LONG_MAX).', [100000, 'ULONG_MAX/4'], true);
 
 const int = (min: number, max: number = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const fraction = () => z.number().min(0).max(1);
@@ -188,7 +190,8 @@ const BinderProcSchema = z
 
 const BinderSchema = z
   .object({
-    procs: z.array(BinderProcSchema).default([]),
+    // Each process keeps page arrays and lists (~40 KB); devices run a few hundred.
+    procs: z.array(BinderProcSchema).max(4096).default([]),
     shrinker: z
       .object({ seeks: int(0, 1000).default(2), batch: int(0, 1 << 30).default(0) })
       .strict()
@@ -349,6 +352,11 @@ export const ScenarioSchema = z
     binder: BinderSchema.prefault({}),
     workload: WorkloadSchema.prefault({}),
     script: z.array(StepSchema).default([]),
+    limits: z
+      .object({ events: int(1).optional(), samples: int(1).optional(), trace_lines: int(1).optional() })
+      .strict()
+      .optional()
+      .meta({ description: 'Bounds on the run (default 50M events, 1M samples, 5M trace lines); the --max-* flags override them.' }),
   })
   .strict();
 
@@ -365,7 +373,19 @@ export type RawCount = z.output<typeof CountSchema>;
 export const SCENARIO_SCHEMA_ID = 'urn:shrinksim:scenario';
 
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(ScenarioSchema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    // Exact object counts also take integers beyond 2^53 (bigints once loaded): in the file they are numbers.
+    override: (ctx) => {
+      const def = ctx.zodSchema._zod.def as { type: string; options?: readonly { _zod: { def: { type: string } } }[] };
+      if (def.type === 'union' && def.options?.some((o) => o._zod.def.type === 'bigint')) {
+        for (const k of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[k];
+        Object.assign(ctx.jsonSchema, { type: ['string', 'number'] });
+      }
+    },
+  }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
     $id: SCENARIO_SCHEMA_ID,

@@ -17,6 +17,7 @@ import type { ReclaimCost } from '../mm/reclaim/cost.js';
 import type { BinderStep as BinderScriptStep, BinderStepKey } from '../binder/schema.js';
 import type { GfpMask } from '../mm/gfp.js';
 import type { CountLimit, KernelProfile } from '../mm/shrinker/types.js';
+import type { RunLimits } from '../util/limits.js';
 
 /** Simulated nanoseconds (integer). */
 export type { SimTimeNs } from '../util/simTime.js';
@@ -336,4 +337,10 @@ export interface ResolvedScenario {
   readonly binder: ResolvedBinder;
   readonly workload: ResolvedWorkload;
   readonly script: readonly ResolvedStep[];
+  /**
+   * Bounds on the run: the defaults, overridden by the scenario's `limits:` (the CLI's
+   * `--max-*` flags override these in turn). Not part of the scenario hash: like the seed,
+   * they do not change what is simulated, only how far it may go.
+   */
+  readonly limits: RunLimits;
 }

@@ -10,6 +10,9 @@
  *
  * Decimal text is converted exactly (no float rounding): `0.1s` is 100000000 ns. Parsers
  * return a value or a `UnitError` with the message the loader prints.
+ *
+ * Integers beyond 2^53 written in a file reach the parsers as bigints (load.ts keeps them
+ * exact), so a message quotes exactly what was written.
  */
 
 export const PAGE_SIZE = 4096;
@@ -106,7 +109,19 @@ const TIME_UNITS: Record<string, bigint> = {
 
 const TIME_EXAMPLE = 'a time like "250ms", "30s" or "1.5us"';
 
-/** A time in integer nanoseconds. */
+/**
+ * The longest simulated time a scenario may ask for: 30 days (720h), for any one time field
+ * and for the run as a whole (duration, or the script's advances added up). It keeps every
+ * time and every time plus a reclaim cost (mm/reclaim/cost.ts saturates at 2^50 ns) an
+ * exact integer of nanoseconds below 2^53; runs that long are in practice bounded much
+ * earlier by the run limits (src/util/limits.ts).
+ */
+export const MAX_SIM_TIME_NS = 720 * 3_600_000_000_000;
+export const MAX_SIM_TIME_TEXT = '720h';
+export const timeLimitMessage = (got: string): string =>
+  `expected a time ≤ ${MAX_SIM_TIME_TEXT} (the simulator's limit on simulated time), got ${got}`;
+
+/** A time in integer nanoseconds, at most `MAX_SIM_TIME_NS`. */
 export function parseTime(v: unknown): Parsed<number> {
   const bad = fail<number>(`expected ${TIME_EXAMPLE}, got ${describeGot(v)}`);
   if (v === 0 || v === '0') return ok(0);
@@ -115,8 +130,8 @@ export function parseTime(v: unknown): Parsed<number> {
   if (!m) return bad;
   const n = scaleDecimal(m[1]!, TIME_UNITS[m[2]!]!);
   if (n === undefined) return fail(`expected a whole number of nanoseconds, got ${describeGot(v)}`);
-  const safe = toSafe(n);
-  return safe === undefined ? bad : ok(safe);
+  if (n > BigInt(MAX_SIM_TIME_NS)) return fail(timeLimitMessage(describeGot(v)));
+  return ok(Number(n));
 }
 
 /** A rate: events per second, or bytes per second for memory rates. */
@@ -151,6 +166,7 @@ export function parseObjects(v: unknown): Parsed<bigint> {
   const bad = fail<bigint>(`expected an object count like 100000, "1e6" or "ULONG_MAX/4", got ${describeGot(v)}`);
   const ULONG_MAX = (1n << 64n) - 1n;
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? ok(BigInt(v)) : bad;
+  if (typeof v === 'bigint') return v >= 0n && v <= ULONG_MAX / 2n ? ok(v) : bad;
   if (typeof v !== 'string') return bad;
   const t = v.trim();
   if (t === 'LONG_MAX' || t === 'ULONG_MAX/2') return ok(ULONG_MAX / 2n);

@@ -321,7 +321,7 @@ describe('shrink_slab and drop_slab reach Binder as the kernel does', () => {
   it('a skipped page is scanned but not freed through shrink_slab too (alloc lock held): freed < scanned, deferred from scanned', () => {
     const w = world();
     fill(w.system, 5);
-    expect(step(w.system, { lock: { proc: 'p', lock: 'alloc', hold: 1_000_000 } }).ok).toBe(true);
+    expect(step(w.system, { lock: { proc: 'p', lock: 'alloc', hold: '1ms' } }).ok).toBe(true);
     // priority 0: delta = 5 * 4 / 2 = 10, total 10 ≥ 5 → one scan of 10: five skips, 0 freed.
     // nr_scanned stays 10 → next_deferred = 0 + 10 - 10 = 0.
     expect(shrinkSlab(w.ctx, GFP_KERNEL, 0, null, 0)).toBe(0n);

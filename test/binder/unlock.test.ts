@@ -84,7 +84,7 @@ describe('unlock step (C driver)', () => {
   });
 
   it('a hold that already ran out cannot be released', () => {
-    const o = script(C, `${FILL}\n- lock: { proc: a, lock: alloc, hold: 1000 }\n- advance: { by: 1000 }\n- unlock: { proc: a, lock: alloc }`);
+    const o = script(C, `${FILL}\n- lock: { proc: a, lock: alloc, hold: 1us }\n- advance: { by: 1us }\n- unlock: { proc: a, lock: alloc }`);
     expect(o[3]).toMatchObject({ ok: false, error: 'EPERM' });
   });
 

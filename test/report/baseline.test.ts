@@ -82,8 +82,31 @@ describe('baseline', () => {
       }
       return 'accepted';
     };
-    expect(msg('{')).toMatch(/^b\.json: not JSON/);
+    expect(msg('{')).toBe("b.json:1:2: not JSON (Expected property name or '}')");
+    // V8 quotes the text around the error, newlines included: still one line.
+    expect(msg('{\n  "a": %,\n  "b": 1}')).toBe("b.json: not JSON (Unexpected token '%')");
     expect(msg('{"kind":"x"}')).toBe('b.json: kind: expected "shrinksim-baseline", got "x"');
-    expect(msg('{"kind":"shrinksim-baseline","seed":1,"scenario":{"name":"a","hash":"h"},"metrics":{"m":1.5}}')).toBe('b.json: metrics.m: expected an integer, got 1.5');
+    const head = '"kind":"shrinksim-baseline","schemaVersion":1,"tool":{"name":"shrinksim","version":"0.1.0"}';
+    expect(msg(`{${head},"seed":1,"scenario":{"name":"a","hash":"h"},"metrics":{"m":1.5}}`)).toBe('b.json: metrics.m: expected an integer, got 1.5');
+  });
+
+  it('refuses a baseline of another schema, kind or tool (issue 9: tool null once printed "written by shrinksim ,")', () => {
+    const msg = (t: string) => {
+      try {
+        parseBaseline(t, 'b.json');
+      } catch (e) {
+        return isUserError(e) ? e.message : 'other';
+      }
+      return 'accepted';
+    };
+    const rest = '"seed":1,"scenario":{"name":"a","hash":"h"},"metrics":{}';
+    const tool = '"tool":{"name":"shrinksim","version":"0.1.0"}';
+    expect(msg(`{"kind":"shrinksim-baseline","schemaVersion":2,${tool},${rest}}`)).toBe(
+      'b.json: schemaVersion: expected 1 (the schema this shrinksim writes; rewrite the baseline with --update), got 2',
+    );
+    expect(msg(`{"kind":"shrinksim-result","schemaVersion":1,${tool},${rest}}`)).toBe('b.json: kind: expected "shrinksim-baseline", got "shrinksim-result"');
+    expect(msg(`{"kind":"shrinksim-baseline","schemaVersion":1,"tool":null,${rest}}`)).toBe('b.json: tool: expected {name: "shrinksim", version: "…"}, got null');
+    expect(msg('[1,2]')).toBe('b.json: expected a baseline object, got a list');
+    expect(msg(`{"kind":"shrinksim-baseline","schemaVersion":1,${tool},${rest}}`)).toBe('accepted');
   });
 });

@@ -94,6 +94,14 @@ describe('CSV', () => {
     const quoted = renderCsv(sampleResult({ shrinkers: [{ ...sampleResult().shrinkers[0]!, name: 'a,"b"' }], series: [] }));
     expect(quoted.split('\n')[0]).toBe('time_s,free_pages,page_cache,anon,binder_active,binder_lru,binder_free,"a,""b"".count","a,""b"".deferred"');
   });
+
+  it('two shrinkers of one name (the C and Rust Binder drivers) get distinct columns, as the summary labels them', () => {
+    const r = sampleResult();
+    const twice = renderCsv(sampleResult({ shrinkers: [r.shrinkers[1]!, r.shrinkers[1]!] }));
+    const header = twice.split('\n')[0]!.split(',');
+    expect(header.slice(7)).toEqual(['android-binder.count', 'android-binder.deferred', 'android-binder#2.count', 'android-binder#2.deferred']);
+    expect(new Set(header).size).toBe(header.length);
+  });
 });
 
 describe('summary', () => {

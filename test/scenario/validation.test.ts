@@ -18,7 +18,7 @@ const CASES: readonly (readonly [kind: string, text: string, message: string])[]
   [
     'unknown top-level key, listing the allowed ones',
     'seeed: 4',
-    'scenarios/x.yaml: seeed: unknown key (expected one of: $schema, name, description, seed, kernel, duration, sample, cpus, memcg, tasks, memory, memcgs, shrinkers, binder, workload, script)',
+    'scenarios/x.yaml: seeed: unknown key (expected one of: $schema, name, description, seed, kernel, duration, sample, cpus, memcg, tasks, memory, memcgs, shrinkers, binder, workload, script, limits)',
   ],
   [
     'unknown nested key inside a script step',

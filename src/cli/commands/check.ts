@@ -12,12 +12,13 @@ import { loadForRun, runWithProgress } from './run.js';
 
 export async function checkCommand(args: CheckArgs): Promise<number> {
   const tolerance = parseTolerance(args.tolerance);
-  const { resolved, label } = loadForRun(args.scenario, args.seed);
+  const { resolved, label } = loadForRun(args.scenario, args.seed, args.limits);
 
   let baselineText: string | undefined;
   if (!args.update) {
     try {
-      baselineText = readFileSync(args.baseline, 'utf8');
+      // `-`: the baseline comes on standard input.
+      baselineText = readFileSync(args.baseline === '-' ? '/dev/stdin' : args.baseline, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UserError(`${args.baseline}: ${code === 'ENOENT' ? 'no such file (write it with --update)' : `cannot read (${code ?? 'error'})`}`);
@@ -29,7 +30,9 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   if (baseline === undefined) {
     const b = baselineOf(result);
     writeFileAtomic(args.baseline, renderBaseline(b));
-    process.stdout.write(`baseline written: ${args.baseline} (${b.metrics.size} counts, seed ${b.seed})\n`);
+    // With `--baseline -` the baseline is standard output; the note goes to stderr.
+    const note = args.baseline === '-' ? process.stderr : process.stdout;
+    note.write(`baseline written: ${args.baseline} (${b.metrics.size} counts, seed ${b.seed})\n`);
     return 0;
   }
   const cmp = compareWithBaseline(baseline, result, tolerance);

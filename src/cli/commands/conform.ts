@@ -1,6 +1,7 @@
 /**
  * `shrinksim conform <trace…>`: check real mm_shrink_slab_start/end pairs against the model.
- * Exit 0 when nothing mismatched, 1 when something did, 2 on bad input (UserError).
+ * Exit 0 when every pair reproduced, 1 when one mismatched or there is a finding (a file
+ * with nothing to check, an event missing mid-trace), 2 on bad input (UserError).
  */
 import { Chalk } from 'chalk';
 import type { ConformArgs } from '../parse.js';
@@ -31,5 +32,5 @@ export async function conformCommand(args: ConformArgs, io: ConformIo = defaultI
   const report = analyse(scans, { seeks: args.seeks, batch: args.batch });
   if (args.json) io.write(`${JSON.stringify(toJson(report, VERSION), null, 2)}\n`);
   else io.write(renderTable(report, paintOf(io.color)));
-  return report.totals.mismatched > 0 ? 1 : 0;
+  return report.totals.mismatched > 0 || report.findings.length > 0 ? 1 : 0;
 }

@@ -13,12 +13,14 @@ import { renderCsvLong } from '../../report/csvLong.js';
 import { renderJson, toJsonValue } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
-import { writeFileAtomic } from '../../report/writeFile.js';
+import { writeOutputs, type OutputFile } from '../../report/writeFile.js';
 import { scenarioHash } from '../../scenario/hash.js';
+import { checkRunLimits } from '../../scenario/limits.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import { runScenario } from '../../sim/run.js';
 import { UserError } from '../../util/errors.js';
+import { resolveLimits, type RunLimits } from '../../util/limits.js';
 import { VERSION } from '../../version.js';
 
 /** The package root (three levels up from src/cli/commands or dist/cli/commands). */
@@ -32,11 +34,16 @@ export function scenarioSource(arg: string | undefined): { file: string; label: 
   return { file: DEFAULT_SCENARIO, label: 'scenarios/default.yaml' };
 }
 
-/** Loads a scenario and applies `--seed`. */
-export function loadForRun(arg: string | undefined, seed: number | undefined): { resolved: ResolvedScenario; label: string } {
+/** Loads a scenario and applies `--seed` and the `--max-*` flags. */
+export function loadForRun(
+  arg: string | undefined,
+  seed: number | undefined,
+  limits: Partial<RunLimits> = {},
+): { resolved: ResolvedScenario; label: string } {
   const { file, label } = scenarioSource(arg);
   const loaded = loadScenarioFile(file);
-  return { resolved: seed === undefined ? loaded : { ...loaded, seed }, label };
+  const withLimits = { ...loaded, limits: resolveLimits(loaded.limits, limits) };
+  return { resolved: seed === undefined ? withLimits : { ...withLimits, seed }, label };
 }
 
 /**
@@ -66,8 +73,16 @@ export async function runWithProgress(
         bar.update(Math.round(fraction * 1000));
       }
     : undefined;
+  // A scenario that must cross a limit is refused before it starts.
+  checkRunLimits(resolved, resolved.limits, opts.label);
   try {
-    return runScenario(resolved, { seed: resolved.seed, collectTrace: opts.collectTrace, file: opts.label, ...(onProgress ? { onProgress } : {}) });
+    return runScenario(resolved, {
+      seed: resolved.seed,
+      collectTrace: opts.collectTrace,
+      file: opts.label,
+      limits: resolved.limits,
+      ...(onProgress ? { onProgress } : {}),
+    });
   } finally {
     bar?.stop();
   }
@@ -90,7 +105,7 @@ async function htmlOf(result: RunResult): Promise<string> {
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  const { resolved, label } = loadForRun(args.scenario, args.seed);
+  const { resolved, label } = loadForRun(args.scenario, args.seed, args.limits);
   if (args.printResolved) {
     const doc = { hash: scenarioHash(resolved), ...(toJsonValue(resolved) as Record<string, unknown>) };
     process.stdout.write(`${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
@@ -98,16 +113,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress });
 
-  // Render everything first: a failure here must not leave some files written and not others.
-  const files: [string, string][] = [];
-  if (args.json !== undefined) files.push([args.json, renderJson(result)]);
-  if (args.csv !== undefined) files.push([args.csv, renderCsv(result)]);
-  if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
-  if (args.html !== undefined) files.push([args.html, await htmlOf(result)]);
-  if (args.csvLong !== undefined) files.push([args.csvLong, renderCsvLong(result)]);
-  for (const [file, text] of files) writeFileAtomic(file, text);
+  // Render everything first, then write the set (all temporaries, then all renames): a
+  // failure must not leave some files written and not others.
+  const files: OutputFile[] = [];
+  if (args.json !== undefined) files.push({ file: args.json, text: renderJson(result), flag: '--json' });
+  if (args.csv !== undefined) files.push({ file: args.csv, text: renderCsv(result), flag: '--csv' });
+  if (args.trace !== undefined) files.push({ file: args.trace, text: stampTrace(result.traceText ?? '', result), flag: '--trace' });
+  if (args.html !== undefined) files.push({ file: args.html, text: await htmlOf(result), flag: '--html' });
+  if (args.csvLong !== undefined) files.push({ file: args.csvLong, text: renderCsvLong(result), flag: '--csv-long' });
+  writeOutputs(files);
 
-  if (!args.quiet) {
+  // An output on standard output (`-`) is the output: no summary mixed into it.
+  const toStdout = files.some((f) => f.file === '-');
+  if (!args.quiet && !toStdout) {
     const color = shouldColor(process.stdout.isTTY === true, process.env);
     const sparklines = args.sparklines ?? (process.stdout.isTTY === true && process.env.TERM !== 'dumb');
     process.stdout.write(renderSummary(result, { color, ...(args.vmstat ? { vmstat: true } : {}), ...(sparklines ? { sparklines: true } : {}) }));

@@ -55,15 +55,35 @@ export const emptyWork = (): ReclaimWork => ({
   objectsScanned: 0,
 });
 
-/** Simulated nanoseconds the work takes (an integer: the clock counts whole ns). */
+/**
+ * The most one piece of reclaim work may cost: 2^50 ns (about 13 days). Work counts come from
+ * bigint shrinker counts (up to ULONG_MAX/2 objects scanned) and can price a pass beyond any
+ * time the clock can hold; the cost saturates here, so `now + cost` stays an exact integer for
+ * any run within the simulator's limit on simulated time (720h, src/scenario/units.ts).
+ */
+export const MAX_WORK_COST_NS = 2 ** 50;
+
+/**
+ * Simulated nanoseconds the work takes: an integer, exact while below `MAX_WORK_COST_NS`
+ * (integer counts times integer costs, summed below 2^53, are exact in doubles), saturated at
+ * it above (and for counts that are not finite).
+ */
 export function workCostNs(w: ReclaimWork, c: ReclaimCost): number {
-  return Math.round(
-    w.shrinkNodes * c.shrinkNodeNs +
-      w.lruScanned * c.lruScanNs +
-      w.fileReclaimed * c.fileReclaimNs +
-      w.anonReclaimed * c.anonReclaimNs +
-      w.shrinkerCalls * c.shrinkerCallNs +
-      w.scanObjectsCalls * c.scanObjectsNs +
-      w.objectsScanned * c.objectScanNs,
-  );
+  const terms = [
+    w.shrinkNodes * c.shrinkNodeNs,
+    w.lruScanned * c.lruScanNs,
+    w.fileReclaimed * c.fileReclaimNs,
+    w.anonReclaimed * c.anonReclaimNs,
+    w.shrinkerCalls * c.shrinkerCallNs,
+    w.scanObjectsCalls * c.scanObjectsNs,
+    w.objectsScanned * c.objectScanNs,
+  ];
+  let total = 0;
+  for (const t of terms) {
+    // NaN (0 × Infinity) or anything at or past the cap saturates; negative work costs nothing.
+    if (!(t < MAX_WORK_COST_NS)) return MAX_WORK_COST_NS;
+    if (t > 0) total += t;
+    if (total >= MAX_WORK_COST_NS) return MAX_WORK_COST_NS;
+  }
+  return Math.round(total);
 }

@@ -64,6 +64,8 @@ export interface FileResult extends Counts {
 export interface Unpaired {
   readonly file: string;
   readonly kind: 'start-without-end' | 'end-without-start';
+  /** In the middle of the capture (not its first/last event of the task): a finding unless the trace reports lost events. */
+  readonly midTrace: boolean;
   readonly line: ShrinkLine<MmShrinkSlabStart> | ShrinkLine<MmShrinkSlabEnd>;
 }
 
@@ -75,6 +77,18 @@ export interface ConformReport {
   /** Every pair, in file order (mismatches are those with verdict 'mismatched'). */
   readonly results: PairResult[];
   readonly unpaired: Unpaired[];
+  /**
+   * What makes the check fail besides mismatches: a file with no pairs to check (empty,
+   * header-only, or without shrinker events), or an event missing in the middle of a trace
+   * that reports no lost events (a swapped or deleted line would otherwise pass unseen).
+   */
+  readonly findings: Finding[];
+}
+
+export interface Finding {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
 }
 
 const zero = (): Counts => ({ pairs: 0, exact: 0, consistent: 0, mismatched: 0 });
@@ -115,7 +129,11 @@ export function analyse(scans: readonly FileScan[], opts: ConformOptions = {}): 
   const results: PairResult[] = [];
   const files: FileResult[] = [];
   const unpaired: Unpaired[] = [];
+  const findings: Finding[] = [];
   for (const scan of scans) {
+    if (scan.pairs.length === 0) {
+      findings.push({ file: scan.file, message: `no ${'mm_shrink_slab_start/end'} pairs to check (${scan.lines === 0 ? 'empty file' : 'no shrinker calls in the trace'})` });
+    }
     const numbers = scan.pairs.map((p) => numbersOf(p.start.event, p.end.event));
     const conc = concurrencyOf(scan, numbers);
     const fileCounts = zero();
@@ -128,11 +146,18 @@ export function analyse(scans: readonly FileScan[], opts: ConformOptions = {}): 
       count(inst, verdict);
       results.push({ pair, numbers: n, concurrency: conc[i]!, verdict });
     });
+    const mid = (n: number): boolean => scan.midTraceOrphanLines.has(n);
     const lost: Unpaired[] = [
-      ...scan.orphanStarts.map((line) => ({ file: scan.file, kind: 'start-without-end' as const, line })),
-      ...scan.orphanEnds.map((line) => ({ file: scan.file, kind: 'end-without-start' as const, line })),
-    ];
-    unpaired.push(...lost.sort((a, b) => a.line.lineNo - b.line.lineNo));
+      ...scan.orphanStarts.map((line) => ({ file: scan.file, kind: 'start-without-end' as const, midTrace: mid(line.lineNo), line })),
+      ...scan.orphanEnds.map((line) => ({ file: scan.file, kind: 'end-without-start' as const, midTrace: mid(line.lineNo), line })),
+    ].sort((a, b) => a.line.lineNo - b.line.lineNo);
+    unpaired.push(...lost);
+    if (!scan.reportsLostEvents) {
+      for (const u of lost.filter((x) => x.midTrace)) {
+        const what = u.kind === 'start-without-end' ? 'has no mm_shrink_slab_end' : 'has no mm_shrink_slab_start';
+        findings.push({ file: scan.file, line: u.line.lineNo, message: `${u.kind === 'start-without-end' ? 'mm_shrink_slab_start' : 'mm_shrink_slab_end'} of pid ${u.line.rec.pid} ${what} in the middle of a trace that reports no lost events` });
+      }
+    }
     files.push({
       file: scan.file,
       lines: scan.lines,
@@ -166,7 +191,7 @@ export function analyse(scans: readonly FileScan[], opts: ConformOptions = {}): 
       totals[k] += f[k];
     }
   }
-  return { files, functions, instances, totals, results, unpaired };
+  return { files, functions, instances, totals, results, unpaired, findings };
 }
 
 /** Overlap of each pair of a file with other tasks' calls on the same shrinker. */

@@ -51,7 +51,19 @@ export interface FileScan {
   readonly orphanStarts: readonly ShrinkLine<MmShrinkSlabStart>[];
   /** Ends whose start is not in the file (trace began mid-call). */
   readonly orphanEnds: readonly ShrinkLine<MmShrinkSlabEnd>[];
+  /**
+   * Line numbers of the orphans that are in the middle of the capture: an end after other
+   * shrinker events of its task, or a start followed by other shrinker events of its task.
+   * A task's do_shrink_slab calls are sequential, so only its first event can lack a start
+   * (the capture began mid-call) and only its last can lack an end (the capture stopped).
+   */
+  readonly midTraceOrphanLines: ReadonlySet<number>;
+  /** The trace says events were lost (`[LOST n EVENTS]`, or entries-in-buffer < entries-written). */
+  readonly reportsLostEvents: boolean;
 }
+
+const LOST_LINE = /^\s*CPU:\d+ \[LOST \d+ EVENTS\]\s*$/;
+const ENTRIES_HEADER = /^#\s*entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)/;
 
 /** Comments, blank lines, trace-cmd's preamble and ring-buffer notes: not junk. */
 const BENIGN_NON_EVENT = /^\s*(?:#.*|cpus=\d+|version = .*|CPU\s*\d+ is empty|CPU:\d+ \[LOST \d+ EVENTS\]|##### CPU \d+ buffer started ####|)$/;
@@ -72,6 +84,10 @@ export class ShrinkPairCollector {
   private readonly open = new Map<string, ShrinkLine<MmShrinkSlabStart>>();
   /** A non-blank line that is neither an event, a comment nor a known preamble. */
   private sawJunk = false;
+  private lost = false;
+  /** Line of each task's latest shrinker event. */
+  private readonly lastOfPid = new Map<number, number>();
+  private readonly midTrace = new Set<number>();
 
   constructor(readonly file: string) {}
 
@@ -85,6 +101,8 @@ export class ShrinkPairCollector {
       }
       this.nonEventLines++;
       if (!BENIGN_NON_EVENT.test(text)) this.sawJunk = true;
+      const entries = ENTRIES_HEADER.exec(text);
+      if (LOST_LINE.test(text) || (entries && Number(entries[1]) < Number(entries[2]))) this.lost = true;
       return;
     }
     if (rec.event === START_EVENT) this.onStart(lineNo, text, rec);
@@ -98,7 +116,11 @@ export class ShrinkPairCollector {
     const key = `${rec.pid}|${pointerKey(parsed.event.shr.ptr)}`;
     const prev = this.open.get(key);
     // A second start of the same task on the same shrinker: the first call's end was lost.
-    if (prev) this.orphanStarts.push(prev);
+    if (prev) {
+      this.orphanStarts.push(prev);
+      this.midTrace.add(prev.lineNo);
+    }
+    this.lastOfPid.set(rec.pid, lineNo);
     this.open.set(key, { lineNo, text, rec, event: parsed.event });
   }
 
@@ -109,8 +131,11 @@ export class ShrinkPairCollector {
     const key = `${rec.pid}|${ptr}`;
     const end = { lineNo, text, rec, event };
     const start = this.open.get(key);
+    const seenTask = this.lastOfPid.has(rec.pid);
+    this.lastOfPid.set(rec.pid, lineNo);
     if (!start) {
       this.orphanEnds.push(end);
+      if (seenTask) this.midTrace.add(lineNo);
       return;
     }
     this.open.delete(key);
@@ -123,6 +148,7 @@ export class ShrinkPairCollector {
       throw new UserError(`${this.file}:1: expected ftrace text (lines like ${SHAPE_OF_LINE}), found none`);
     }
     const orphanStarts = [...this.orphanStarts, ...this.open.values()].sort((a, b) => a.lineNo - b.lineNo);
+    for (const s of this.open.values()) if (this.lastOfPid.get(s.rec.pid) !== s.lineNo) this.midTrace.add(s.lineNo);
     return {
       file: this.file,
       lines: this.lines,
@@ -131,6 +157,8 @@ export class ShrinkPairCollector {
       pairs: this.pairs,
       orphanStarts,
       orphanEnds: this.orphanEnds,
+      midTraceOrphanLines: this.midTrace,
+      reportsLostEvents: this.lost,
     };
   }
 }

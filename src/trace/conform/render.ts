@@ -123,7 +123,11 @@ export function renderTable(report: ConformReport, paint: Paint = PLAIN): string
   if (report.unpaired.length > 0) {
     out.push('', paint.warn(`unpaired (${report.unpaired.length}; not checked):`));
     for (const u of report.unpaired) {
-      const what = u.kind === 'start-without-end' ? 'start without end (trace cut?)' : 'end without start (trace began mid-call?)';
+      const what = u.midTrace
+        ? `${u.kind === 'start-without-end' ? 'start without end' : 'end without start'} in the middle of the trace`
+        : u.kind === 'start-without-end'
+          ? 'start without end (trace cut?)'
+          : 'end without start (trace began mid-call?)';
       out.push(`  ${u.file}:${u.line.lineNo}: ${what}`, paint.dim(`    ${u.line.text.trim()}`));
     }
   }
@@ -149,11 +153,20 @@ export function renderTable(report: ConformReport, paint: Paint = PLAIN): string
     }
   }
 
+  if (report.findings.length > 0) {
+    out.push('', paint.bad(paint.bold(`findings (${report.findings.length}):`)));
+    for (const f of report.findings) out.push(`  ${f.file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}`);
+  }
+
   out.push('');
+  const problems = [
+    ...(t.mismatched > 0 ? [`${t.mismatched} of ${plural(t.pairs, 'pair')} mismatched`] : []),
+    ...(report.findings.length > 0 ? [plural(report.findings.length, 'finding')] : []),
+  ];
   out.push(
-    t.mismatched === 0
+    problems.length === 0
       ? paint.ok(`OK: all ${plural(t.pairs, 'pair')} reproduced (${t.exact} exact, ${t.consistent} consistent)`)
-      : paint.bad(`FAIL: ${t.mismatched} of ${plural(t.pairs, 'pair')} mismatched`),
+      : paint.bad(`FAIL: ${problems.join(', ')}`),
   );
   return out.join('\n') + '\n';
 }
@@ -229,10 +242,12 @@ export function toJson(report: ConformReport, version: string): unknown {
         ? [{ ...pairRef(r), extra: String(r.verdict.extra), maxAdded: String(r.verdict.maxAdded), concurrentCalls: r.concurrency.calls }]
         : [],
     ),
+    findings: report.findings,
     unpaired: report.unpaired.map((u) => ({
       file: u.file,
       line: u.line.lineNo,
       kind: u.kind,
+      midTrace: u.midTrace,
       pid: u.line.rec.pid,
       symbol: u.line.event.shr.symbol,
       ptr: u.line.event.shr.ptr,

@@ -161,18 +161,28 @@ export class SyntheticCache {
     return ScanObjects.freed(freed);
   }
 
-  /** Objects freed out of `walked`; the others rotate back to the tail. */
+  /**
+   * Objects freed out of `walked`; the others rotate back to the tail. Exact in bigints:
+   * floor(walked × freeRatio) with the ratio as the decimal the scenario wrote (0.3 is 3/10),
+   * so counts beyond 2^53 are not rounded and the result never exceeds `walked`.
+   */
   private freedOf(walked: bigint): bigint {
     if (this.cfg.freeRatio >= 1) return walked;
-    return BigInt(Math.floor(Number(walked) * this.cfg.freeRatio));
+    this.ratio ??= decimalRatio(this.cfg.freeRatio);
+    return (walked * this.ratio[0]) / this.ratio[1];
   }
 
+  private ratio: readonly [bigint, bigint] | undefined;
+
+  /** Whole slab pages freed, exact in bigints; a per-node count beyond 2^53 saturates. */
   private creditPages(nid: number, freed: bigint): void {
     const node = this.cfg.numaAware ? Math.min(Math.max(nid, 0), this.env.nrNodes - 1) : 0;
-    const carry = (this.freedCarry[node] ?? 0) + Number(freed);
-    const pages = Math.floor(carry / this.cfg.objectsPerPage);
-    this.freedCarry[node] = carry - pages * this.cfg.objectsPerPage;
-    this.pagesFreed[node] = (this.pagesFreed[node] ?? 0) + pages;
+    const opp = BigInt(this.cfg.objectsPerPage);
+    const carry = BigInt(this.freedCarry[node] ?? 0) + freed;
+    const pages = carry / opp;
+    this.freedCarry[node] = Number(carry % opp);
+    const sum = BigInt(this.pagesFreed[node] ?? 0) + pages;
+    this.pagesFreed[node] = sum > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(sum);
   }
 
   /** Pages released by scans since the last call, per node (the run loop returns them). */
@@ -269,4 +279,17 @@ export class SyntheticCache {
     if (this.offersBulk) ops.scanMany = (sc, calls, each) => this.scanMany(sc, calls, each);
     return ops;
   }
+}
+
+/**
+ * A ratio in (0, 1] as the exact fraction of its shortest decimal text (`String(0.3)` is
+ * "0.3" → 3/10; `1e-7` → 1/10^7), which is what the scenario author wrote.
+ */
+export function decimalRatio(r: number): [bigint, bigint] {
+  const m = /^(\d+)(?:\.(\d+))?(?:e([-+]\d+))?$/.exec(String(r));
+  if (!m) return [0n, 1n];
+  const frac = m[2] ?? '';
+  const exp = Number(m[3] ?? 0) - frac.length;
+  const num = BigInt(m[1]! + frac);
+  return exp >= 0 ? [num * 10n ** BigInt(exp), 1n] : [num, 10n ** BigInt(-exp)];
 }
