@@ -31,6 +31,10 @@ export interface RunArgs {
   readonly csvLong?: string | undefined;
   /** `--sparklines` / `--no-sparklines`; undefined: only on a TTY. */
   readonly sparklines?: boolean | undefined;
+  /** `--timeline FILE`: the Trace Event Format timeline (Perfetto, chrome://tracing). */
+  readonly timeline?: string | undefined;
+  /** `--timeline-binder`: the timeline adds one instant per Binder transaction. */
+  readonly timelineBinder?: boolean;
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
@@ -117,10 +121,12 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--csv-long <file>', 'write the time series in long form: time_s,metric,label,value')
     .option('--sparklines', 'sparklines of free memory and Binder LRU pages in the summary (default: on a TTY)')
     .option('--no-sparklines', 'never draw sparklines')
+    .option('--timeline <file>', 'write the reclaim timeline as Trace Event Format JSON (open in ui.perfetto.dev or chrome://tracing)')
+    .option('--timeline-binder', 'the timeline also marks every Binder transaction (can be many)', false)
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string | undefined, o: { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; timeline?: string; timelineBinder: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -132,6 +138,8 @@ export function parseCli(argv: readonly string[]): ParseResult {
         ...(o.vmstat ? { vmstat: true } : {}),
         ...(o.csvLong !== undefined ? { csvLong: o.csvLong } : {}),
         ...(o.sparklines !== undefined ? { sparklines: o.sparklines } : {}),
+        ...(o.timeline !== undefined ? { timeline: o.timeline } : {}),
+        ...(o.timelineBinder ? { timelineBinder: true } : {}),
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,

@@ -13,6 +13,7 @@ import { renderCsvLong } from '../../report/csvLong.js';
 import { renderJson, toJsonValue } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
+import { renderTimeline } from '../../report/timeline.js';
 import { writeFileAtomic } from '../../report/writeFile.js';
 import { scenarioHash } from '../../scenario/hash.js';
 import { loadScenarioFile } from '../../scenario/load.js';
@@ -45,7 +46,7 @@ export function loadForRun(arg: string | undefined, seed: number | undefined): {
  */
 export async function runWithProgress(
   resolved: ResolvedScenario,
-  opts: { label: string; collectTrace: boolean; progress: boolean },
+  opts: { label: string; collectTrace: boolean; progress: boolean; timeline?: boolean | 'binder' },
 ): Promise<RunResult> {
   const tty = opts.progress && process.stderr.isTTY === true;
   let bar: { update(v: number): void; stop(): void } | undefined;
@@ -67,7 +68,13 @@ export async function runWithProgress(
       }
     : undefined;
   try {
-    return runScenario(resolved, { seed: resolved.seed, collectTrace: opts.collectTrace, file: opts.label, ...(onProgress ? { onProgress } : {}) });
+    return runScenario(resolved, {
+      seed: resolved.seed,
+      collectTrace: opts.collectTrace,
+      file: opts.label,
+      ...(onProgress ? { onProgress } : {}),
+      ...(opts.timeline ? { timeline: opts.timeline } : {}),
+    });
   } finally {
     bar?.stop();
   }
@@ -96,7 +103,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
     return 0;
   }
-  const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress });
+  const timeline = args.timeline === undefined ? undefined : args.timelineBinder ? ('binder' as const) : true;
+  const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress, ...(timeline ? { timeline } : {}) });
 
   // Render everything first: a failure here must not leave some files written and not others.
   const files: [string, string][] = [];
@@ -105,6 +113,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.trace !== undefined) files.push([args.trace, stampTrace(result.traceText ?? '', result)]);
   if (args.html !== undefined) files.push([args.html, await htmlOf(result)]);
   if (args.csvLong !== undefined) files.push([args.csvLong, renderCsvLong(result)]);
+  if (args.timeline !== undefined) files.push([args.timeline, renderTimeline(result)]);
   for (const [file, text] of files) writeFileAtomic(file, text);
 
   if (!args.quiet) {

@@ -196,6 +196,9 @@ export class StatisticsRecorder implements Recorder {
         return;
       }
       case 'binder_trace':
+      case 'binder_proc_pages':
+      case 'binder_lock':
+      case 'binder_lru_skips':
       case 'sample':
       case 'step':
       case 'snapshot':

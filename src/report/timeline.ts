@@ -1,0 +1,163 @@
+/**
+ * `--timeline FILE.json`: the run's timeline in the Trace Event Format (the JSON that
+ * ui.perfetto.dev and chrome://tracing open), a pure function of the result.
+ *
+ * One trace "process" per group of tracks (a kswapd, each task that reclaimed directly, the
+ * script task, each Binder process, then `memory` and `shrinkers` for counters). Slices are
+ * complete events (`ph: "X"`, `ts` and `dur` in µs of simulated time, ns / 1000) nested as the
+ * recorder built them; top-level slices of one group that overlap in time go to the next
+ * "thread" (lane) of that group, so every thread's slices nest properly. Instants are
+ * `ph: "i"` (thread scope), counters `ph: "C"` with one numeric arg `value`, names come from
+ * `ph: "M"` metadata. docs/timeline.md says what every track and slice means.
+ */
+import { shrinkerLabels, type RunResult } from './result.js';
+import { isInstant, type TimelineArgs, type TimelineData, type TimelineGroup, type TimelineInstant, type TimelineSlice } from './timelineData.js';
+import { VERSION } from '../version.js';
+
+export interface TraceEvent {
+  readonly name: string;
+  readonly ph: 'X' | 'i' | 'C' | 'M';
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts?: number;
+  readonly dur?: number;
+  readonly cat?: string;
+  readonly s?: 't';
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
+const us = (ns: number): number => ns / 1000;
+
+/** Where a group sorts among processes (kswapd first, counters last). */
+function sortIndex(g: TimelineGroup, result: RunResult): number {
+  switch (g.kind) {
+    case 'task':
+      return g.comm.startsWith('kswapd') ? 1 : 2;
+    case 'binder':
+      return 10 + Math.max(0, result.binder.procs.findIndex((p) => p.name === g.proc));
+    case 'memory':
+      return 1_000_000;
+    case 'shrinkers':
+      return 1_000_001;
+  }
+}
+
+const groupKey = (g: TimelineGroup): string =>
+  g.kind === 'task' ? `task\u0000${g.comm}\u0000${g.pid}` : g.kind === 'binder' ? `binder\u0000${g.proc}` : g.kind;
+
+function groupName(g: TimelineGroup): string {
+  switch (g.kind) {
+    case 'task':
+      return `${g.comm} (pid ${g.pid})`;
+    case 'binder':
+      return `binder: ${g.proc}`;
+    case 'memory':
+      return 'memory (pages)';
+    case 'shrinkers':
+      return 'shrinkers (objects)';
+  }
+}
+
+/** Pids and lanes, assigned in order of first use (deterministic for one run). */
+class Layout {
+  private readonly groups = new Map<string, { pid: number; group: TimelineGroup; laneEnds: number[]; extraTids: Map<string, number> }>();
+  readonly meta: TraceEvent[] = [];
+
+  constructor(private readonly result: RunResult) {}
+
+  pid(g: TimelineGroup): number {
+    return this.entry(g).pid;
+  }
+
+  private entry(g: TimelineGroup) {
+    const k = groupKey(g);
+    let e = this.groups.get(k);
+    if (!e) {
+      e = { pid: this.groups.size + 1, group: g, laneEnds: [], extraTids: new Map() };
+      this.groups.set(k, e);
+      this.meta.push({ name: 'process_name', ph: 'M', pid: e.pid, tid: 0, args: { name: groupName(g) } });
+      this.meta.push({ name: 'process_sort_index', ph: 'M', pid: e.pid, tid: 0, args: { sort_index: sortIndex(g, this.result) } });
+    }
+    return e;
+  }
+
+  /** The first lane (tid ≥ 1) free at `startNs`; it is busy until `endNs` afterwards. */
+  lane(g: TimelineGroup, startNs: number, endNs: number): number {
+    const e = this.entry(g);
+    let i = e.laneEnds.findIndex((end) => end <= startNs);
+    if (i < 0) {
+      i = e.laneEnds.length;
+      e.laneEnds.push(endNs);
+      const base = g.kind === 'task' ? g.comm : g.kind === 'binder' ? 'locks' : g.kind;
+      this.meta.push({ name: 'thread_name', ph: 'M', pid: e.pid, tid: i + 1, args: { name: i === 0 ? base : `${base} #${i + 1}` } });
+    } else {
+      e.laneEnds[i] = endNs;
+    }
+    return i + 1;
+  }
+
+  /** A named extra thread of a group (Binder transactions), tids from 1000. */
+  thread(g: TimelineGroup, name: string): number {
+    const e = this.entry(g);
+    let tid = e.extraTids.get(name);
+    if (tid === undefined) {
+      tid = 1000 + e.extraTids.size;
+      e.extraTids.set(name, tid);
+      this.meta.push({ name: 'thread_name', ph: 'M', pid: e.pid, tid, args: { name } });
+    }
+    return tid;
+  }
+}
+
+function sliceEvents(s: TimelineSlice | TimelineInstant, pid: number, tid: number, out: TraceEvent[]): void {
+  if (isInstant(s)) {
+    out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: us(s.tNs), pid, tid, args: argsOf(s.args) });
+    return;
+  }
+  out.push({ name: s.name, cat: s.cat, ph: 'X', ts: us(s.startNs), dur: us(s.durNs), pid, tid, args: argsOf(s.args) });
+  for (const c of s.children) sliceEvents(c, pid, tid, out);
+}
+
+const argsOf = (a: TimelineArgs): Record<string, unknown> => ({ ...a });
+
+/** The trace events of a result's timeline (metadata first). */
+export function timelineEvents(result: RunResult): TraceEvent[] {
+  const data: TimelineData | undefined = result.timeline;
+  if (!data) throw new Error('renderTimeline: the run kept no timeline (RunOptions.timeline)');
+  const layout = new Layout(result);
+  const out: TraceEvent[] = [];
+  const tops = [...data.slices].sort((a, b) => a.slice.startNs - b.slice.startNs);
+  for (const { group, slice } of tops) {
+    const tid = layout.lane(group, slice.startNs, slice.startNs + slice.durNs);
+    sliceEvents(slice, layout.pid(group), tid, out);
+  }
+  for (const { group, instant } of data.instants) {
+    sliceEvents(instant, layout.pid(group), layout.thread(group, group.kind === 'binder' ? 'transactions' : 'events'), out);
+  }
+  const labels = shrinkerLabels(result.shrinkers);
+  const memory: TimelineGroup = { kind: 'memory' };
+  const w = result.memory.watermarks;
+  for (const [name, v] of [['watermark min', w.min], ['watermark low', w.low], ['watermark high', w.high]] as const) {
+    for (const t of [0, result.simulatedNs]) out.push({ name, ph: 'C', ts: us(t), pid: layout.pid(memory), tid: 0, args: { value: v } });
+  }
+  for (const c of data.counters) {
+    const name = c.shrinker !== undefined ? `${labels[c.shrinker] ?? `shrinker ${c.shrinker}`} ${c.name}` : c.name;
+    const pid = layout.pid(c.group);
+    for (const p of c.points) out.push({ name, ph: 'C', ts: us(p.tNs), pid, tid: 0, args: { value: p.value } });
+  }
+  return [...layout.meta, ...out];
+}
+
+/** The `--timeline` file: one event per line, so two runs diff line by line. */
+export function renderTimeline(result: RunResult): string {
+  const events = timelineEvents(result);
+  const other = {
+    tool: `shrinksim ${VERSION}`,
+    scenario: result.scenario.name,
+    hash: result.scenario.hash,
+    seed: String(result.seed),
+    kernel: result.kernel,
+    clock: 'simulated (virtual) time; ts and dur in µs',
+  };
+  return `{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
+}
