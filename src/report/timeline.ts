@@ -7,7 +7,7 @@
  * complete events (`ph: "X"`, `ts` and `dur` in µs of simulated time, ns / 1000) nested as the
  * recorder built them; top-level slices of one group that overlap in time go to the next
  * "thread" (lane) of that group, so every thread's slices nest properly. Instants are
- * `ph: "i"` (thread scope), counters `ph: "C"` with one numeric arg `value`, names come from
+ * `ph: "i"` (thread scope), and so is a slice of zero duration; counters `ph: "C"` with one numeric arg `value`, names come from
  * `ph: "M"` metadata. docs/timeline.md says what every track and slice means.
  */
 import { shrinkerLabels, type RunResult } from './result.js';
@@ -112,6 +112,14 @@ class Layout {
 function sliceEvents(s: TimelineSlice | TimelineInstant, pid: number, tid: number, out: TraceEvent[]): void {
   if (isInstant(s)) {
     out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: us(s.tNs), pid, tid, args: argsOf(s.args) });
+    return;
+  }
+  // A slice of no duration (a balanced check, an LRU pass that found nothing, a snapshot step)
+  // is an instant: as a zero-length X at a sibling's start or a parent's end, viewers would
+  // nest it under whichever slice sorts first.
+  if (s.durNs === 0) {
+    out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: us(s.startNs), pid, tid, args: argsOf(s.args) });
+    for (const c of s.children) sliceEvents(c, pid, tid, out);
     return;
   }
   out.push({ name: s.name, cat: s.cat, ph: 'X', ts: us(s.startNs), dur: us(s.durNs), pid, tid, args: argsOf(s.args) });

@@ -222,8 +222,9 @@ export class Machine implements KswapdHost {
       vmstat: this.vmstat,
       now: () => this.now,
       observer: {
-        onShrinkNode: () => {
+        onShrinkNode: (path, _task, nid, priority) => {
           this.meter.shrinkNodes++;
+          if (tp.enabled.shrink_node) tp.emit({ kind: 'shrink_node', path, nid, priority });
         },
         onLru: (path, _nid, priority, gfpMask, file, anon) => {
           // The model reclaims every page it scans.

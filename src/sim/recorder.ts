@@ -43,6 +43,8 @@ export type SimEvent =
       readonly slabFreed: bigint;
       readonly slabPagesFreed: number;
     }
+  /** A shrink_node pass starts (its LRU part and shrink_slab passes follow). */
+  | { readonly kind: 'shrink_node'; readonly path: ReclaimPath; readonly nid: number; readonly priority: number }
   /** The LRU part of a shrink_node pass reclaimed pages. */
   | {
       readonly kind: 'lru_reclaimed';
@@ -109,6 +111,7 @@ export const SIM_EVENT_KINDS: readonly SimEventKind[] = [
   'shrinker_walk',
   'debugfs',
   'reclaim_pass',
+  'shrink_node',
   'lru_reclaimed',
   'vmscan_begin',
   'vmscan_end',

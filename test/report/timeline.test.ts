@@ -19,7 +19,9 @@ function run(name: string, timeline: boolean | 'binder' = true): { result: RunRe
   return { result, text, events: parseTrace(text) };
 }
 
-const slices = (evs: Ev[], cat: string): Ev[] => evs.filter((e) => e.ph === 'X' && e.cat === cat);
+/** Slices of a category; a zero-length one is written as an instant (no `dur`). */
+const slices = (evs: Ev[], cat: string): Ev[] => evs.filter((e) => (e.ph === 'X' || e.ph === 'i') && e.cat === cat);
+const durOf = (e: Ev): number => e.dur ?? 0;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const argNum = (e: Ev, k: string): number => e.args?.[k] as number;
 
@@ -51,7 +53,7 @@ describe.each(SCENARIOS)('timeline of %s', (name) => {
 
   it('has one do_shrink_slab slice per mm_shrink_slab_start line of --trace', () => {
     const lines = (result.traceText ?? '').split('\n').filter((l) => l.includes(' mm_shrink_slab_start: ')).length;
-    expect(events.filter((e) => e.ph === 'X' && e.name.startsWith('do_shrink_slab ')).length).toBe(lines);
+    expect(slices(events, 'do_shrink_slab').filter((e) => e.name.startsWith('do_shrink_slab ')).length).toBe(lines);
   });
 
   it('frees, per shrinker, what the statistics say it freed', () => {
@@ -66,19 +68,25 @@ describe.each(SCENARIOS)('timeline of %s', (name) => {
 
   it('has one kswapd slice per wakeup, steps as long as kswapd was busy', () => {
     expect(slices(events, 'kswapd_wake').length).toBe(result.memory.kswapdWakeups);
-    const busyUs = sum(slices(events, 'kswapd_step').map((e) => e.dur as number));
+    const busyUs = sum(slices(events, 'kswapd_step').map((e) => durOf(e)));
     expect(busyUs).toBeCloseTo((result.memory.kswapdBusyNs ?? 0) / 1000, 3);
     // Each balance_pgdat run is one mm_vmscan_kswapd_wake line.
-    expect(events.filter((e) => e.ph === 'X' && e.name === 'balance_pgdat').length).toBe(result.events.mm_vmscan_kswapd_wake ?? 0);
+    expect(slices(events, 'kswapd').filter((e) => e.name === 'balance_pgdat').length).toBe(result.events.mm_vmscan_kswapd_wake ?? 0);
   });
 
   it('has one direct reclaim slice per stalled allocation, as long as the stall', () => {
     const d = slices(events, 'direct');
     const stalls = result.memory.directStalls ?? [];
     expect(d.filter((e) => e.name === 'direct reclaim').length).toBe(sum(stalls.map((s) => s.allocations)));
-    expect(sum(d.filter((e) => e.name === 'direct reclaim').map((e) => e.dur as number))).toBeCloseTo(sum(stalls.map((s) => s.stallNs)) / 1000, 3);
+    expect(sum(d.filter((e) => e.name === 'direct reclaim').map((e) => durOf(e)))).toBeCloseTo(sum(stalls.map((s) => s.stallNs)) / 1000, 3);
     expect(d.filter((e) => e.name === 'try_to_free_pages').length).toBe(result.events.mm_vmscan_direct_reclaim_begin ?? 0);
     expect(sum(d.filter((e) => e.name === 'direct reclaim').map((e) => argNum(e, 'try_to_free_pages')))).toBe(result.memory.directReclaims);
+  });
+
+  it('prices every ns kswapd and direct reclaim were charged: their shrink_node passes fill them', () => {
+    const byPath = (path: string): number => sum(slices(events, 'shrink_node').filter((e) => e.args?.path === path).map(durOf));
+    expect(byPath('kswapd')).toBeCloseTo((result.memory.kswapdBusyNs ?? 0) / 1000, 3);
+    expect(byPath('direct')).toBeCloseTo(sum((result.memory.directStalls ?? []).map((s) => s.stallNs)) / 1000, 3);
   });
 
   it('has one shrink_slab slice per reclaim pass of the statistics', () => {

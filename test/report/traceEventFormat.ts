@@ -7,15 +7,15 @@
  * - each event: `ph` in B E X i I C M, string `name`, integer `pid` and `tid`, and (not M) a
  *   finite `ts` ≥ 0 in µs;
  * - X: finite `dur` ≥ 0; B/E matched per (pid, tid), E after its B;
- * - slices of one (pid, tid) nest: any two are disjoint or one contains the other;
+ * - slices of one (pid, tid) nest: any two are disjoint or one contains the other, compared
+ *   in whole ns (µs × 1000, rounded, as Perfetto's importer converts them);
  * - C: `args` an object of finite numbers, at least one;
  * - M: a known metadata name; `*_name` carries a string `args.name`; every pid with events is
  *   named by `process_name`, every (pid, tid) with slices or instants by `thread_name`.
  */
 const PHASES = new Set(['B', 'E', 'X', 'i', 'I', 'C', 'M']);
 const META = new Set(['process_name', 'process_sort_index', 'thread_name', 'thread_sort_index', 'process_labels']);
-/** Float slack for `ts + dur` sums (µs): a femtosecond. */
-const EPS = 1e-9;
+const ns = (us: number): number => Math.round(us * 1000);
 
 export interface Ev {
   name: string;
@@ -78,7 +78,7 @@ export function checkTraceEventFormat(text: string): string[] {
     switch (ev.ph) {
       case 'X':
         if (!isTime(ev.dur)) errors.push(`${where}: dur ${String(ev.dur)} is not ≥ 0`);
-        else add(key, ev.ts, ev.ts + ev.dur, i);
+        else add(key, ns(ev.ts), ns(ev.ts) + ns(ev.dur), i);
         usedThreads.add(key);
         return;
       case 'B': {
@@ -92,7 +92,7 @@ export function checkTraceEventFormat(text: string): string[] {
         const b = open.get(key)?.pop();
         if (!b) errors.push(`${where}: E without a B on ${key}`);
         else if (ev.ts < b.ts) errors.push(`${where}: E before its B`);
-        else add(key, b.ts, ev.ts, b.i);
+        else add(key, ns(b.ts), ns(ev.ts), b.i);
         return;
       }
       case 'C': {
@@ -118,9 +118,9 @@ function nestingErrors(key: string, l: { s: number; e: number; i: number }[]): s
   const sorted = [...l].sort((a, b) => a.s - b.s || b.e - a.e || a.i - b.i);
   const stack: { s: number; e: number; i: number }[] = [];
   for (const x of sorted) {
-    while (stack.length > 0 && (stack[stack.length - 1] as { e: number }).e <= x.s + EPS) stack.pop();
+    while (stack.length > 0 && (stack[stack.length - 1] as { e: number }).e <= x.s) stack.pop();
     const top = stack[stack.length - 1];
-    if (top && x.e > top.e + EPS) {
+    if (top && x.e > top.e) {
       out.push(`${key}: event ${x.i} [${x.s}, ${x.e}] overlaps event ${top.i} [${top.s}, ${top.e}] without nesting`);
       if (out.length > 5) break;
     }

@@ -196,6 +196,7 @@ export class StatisticsRecorder implements Recorder {
         return;
       }
       case 'binder_trace':
+      case 'shrink_node':
       case 'binder_proc_pages':
       case 'binder_lock':
       case 'binder_lru_skips':

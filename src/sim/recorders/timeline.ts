@@ -84,6 +84,7 @@ export class TimelineRecorder implements Recorder {
       'shrinker_outcome',
       'shrinker_walk',
       'reclaim_pass',
+      'shrink_node',
       'lru_reclaimed',
       'vmscan_begin',
       'vmscan_end',
@@ -131,6 +132,8 @@ export class TimelineRecorder implements Recorder {
       }
       case 'reclaim_pass':
         return this.work.passEnd(e.priority, { path: e.path, gfp: this.gfp(e.gfpMask), freed: argOf(e.slabFreed), slab_pages_freed: e.slabPagesFreed });
+      case 'shrink_node':
+        return this.work.shrinkNode(e.nid, e.priority, { path: e.path });
       case 'lru_reclaimed':
         return this.work.lru(e.priority, e.file, e.anon, { path: e.path });
       case 'vmscan_begin':

@@ -6,8 +6,9 @@
  * cost model (src/mm/reclaim/cost.ts, the same prices the machine charges), and `layout` lays
  * them end to end from the piece's start, so each slice is as wide as the work it did. When
  * the piece's real duration is known (a kswapd step's `busyNs`, a direct reclaim's `stallNs`)
- * and the priced parts add up to more (rounding), they are scaled down to fit; the part of the
- * duration no slice covers is shrink_node's own overhead (`shrinkNodeNs`), which no event names.
+ * and the priced parts add up to more (rounding), they are scaled down to fit. Every price the
+ * machine charges has its slice (a shrink_node section carries its own `shrinkNodeNs` before
+ * its parts), so the parts of a kswapd step or a direct reclaim fill it exactly.
  */
 import type { ReclaimCost } from '../../mm/reclaim/cost.js';
 import type { TimelineArgs, TimelineInstant, TimelineSlice } from '../../report/timelineData.js';
@@ -16,6 +17,8 @@ type Args = Record<string, number | string | boolean>;
 
 interface WorkNode {
   name: string;
+  /** A shrink_node section: closed by the next one, a bracket's end, or the end of the piece. */
+  readonly section?: boolean;
   readonly cat: string;
   args: Args;
   /** Own price in ns (leaves); containers are the sum of their children. */
@@ -77,9 +80,23 @@ export class WorkTree {
     if (this.firstPriority === null) this.firstPriority = p;
   }
 
+  private closeSection(): void {
+    this.closePass();
+    if (this.stack[this.stack.length - 1]?.section) this.stack.pop();
+  }
+
+  /** A shrink_node pass: shrinkNodeNs of its own, then its LRU part and shrink_slab passes. */
+  shrinkNode(nid: number, priority: number, args: Args): void {
+    this.closeSection();
+    this.notePriority(priority);
+    const n: WorkNode = { name: `shrink_node prio ${priority}`, cat: 'shrink_node', section: true, args: { nid, priority, ...args }, ownNs: this.cost.shrinkNodeNs, children: [] };
+    this.add(n);
+    this.stack.push(n);
+  }
+
   /** A bracket (try_to_free_pages, try_to_free_mem_cgroup_pages …) opens. */
   open(name: string, cat: string, args: Args): void {
-    this.closePass();
+    this.closeSection();
     const n: WorkNode = { name, cat, args: { ...args }, ownNs: 0, children: [] };
     this.add(n);
     this.stack.push(n);
@@ -87,7 +104,7 @@ export class WorkTree {
 
   /** The innermost bracket closes, with more args. */
   close(args: Args): void {
-    this.closePass();
+    this.closeSection();
     const n = this.stack.pop();
     if (n) Object.assign(n.args, args);
   }
@@ -134,6 +151,7 @@ export class WorkTree {
 
   /** Takes the collected items and resets the tree. */
   take(): { items: WorkItem[]; priority: number | null } {
+    this.closeSection();
     const out = { items: this.top, priority: this.firstPriority };
     this.top = [];
     this.stack = [];
@@ -155,28 +173,29 @@ export function itemsPriceNs(items: readonly WorkItem[]): number {
 
 /**
  * Lays `items` end to end from `startNs`. With `durNs`, prices are scaled down (never up) so
- * the items fit in it.
+ * the items fit in it. Every boundary is `startNs + round(Σ prices before it × scale)`: whole
+ * ns, so siblings meet exactly and children never cross their parent's ends.
  */
 export function layout(items: readonly WorkItem[], startNs: number, durNs?: number): (TimelineSlice | TimelineInstant)[] {
   const total = itemsPriceNs(items);
   const scale = durNs !== undefined && total > durNs && total > 0 ? durNs / total : 1;
-  const end = durNs !== undefined ? startNs + durNs : Number.POSITIVE_INFINITY;
-  return place(items, startNs, scale, end);
+  return place(items, 0, { startNs, scale });
 }
 
-function place(items: readonly WorkItem[], startNs: number, scale: number, endNs: number): (TimelineSlice | TimelineInstant)[] {
+function place(items: readonly WorkItem[], cum0: number, at: { readonly startNs: number; readonly scale: number }): (TimelineSlice | TimelineInstant)[] {
   const out: (TimelineSlice | TimelineInstant)[] = [];
-  let cursor = startNs;
+  const when = (cum: number): number => at.startNs + Math.round(cum * at.scale);
+  let cum = cum0;
   for (const i of items) {
     if (!isNode(i)) {
-      out.push({ instant: true, name: i.name, cat: i.cat, tNs: cursor, args: i.args as TimelineArgs });
+      out.push({ instant: true, name: i.name, cat: i.cat, tNs: when(cum), args: i.args as TimelineArgs });
       continue;
     }
-    const w = priceNs(i) * scale;
-    // Never past the parent's end (float rounding of a scaled sum).
-    const e = Math.min(cursor + w, endNs);
-    out.push({ name: i.name, cat: i.cat, startNs: cursor, durNs: e - cursor, args: i.args, children: place(i.children, cursor, scale, e) });
-    cursor = e;
+    const s = when(cum);
+    const e = when(cum + priceNs(i));
+    // A node's own price comes first (shrink_node's overhead), then its children.
+    out.push({ name: i.name, cat: i.cat, startNs: s, durNs: e - s, args: i.args, children: place(i.children, cum + i.ownNs, at) });
+    cum += priceNs(i);
   }
   return out;
 }
