@@ -41,9 +41,9 @@ for (const e of events) {
   if (e.ph !== 'X') continue;
   const k = `${e.pid}/${e.tid}`;
   if (!tracks.has(k)) tracks.set(k, []);
-  // Whole ns, as Perfetto's importer converts µs.
-  const s = Math.round(e.ts * 1000);
-  tracks.get(k).push({ name: e.name, cat: e.cat, s: s / 1000, e: (s + Math.round(e.dur * 1000)) / 1000, args: e.args });
+  // Whole ns, as Perfetto's importer converts µs (truncating).
+  const s = Math.trunc(e.ts * 1000);
+  tracks.get(k).push({ name: e.name, cat: e.cat, s: s / 1000, e: (s + Math.trunc(e.dur * 1000)) / 1000, args: e.args });
 }
 for (const list of tracks.values()) {
   list.sort((a, b) => a.s - b.s || b.e - a.e);

@@ -4,7 +4,7 @@
  *
  * One trace "process" per group of tracks (a kswapd, each task that reclaimed directly, the
  * script task, each Binder process, then `memory` and `shrinkers` for counters). Slices are
- * complete events (`ph: "X"`, `ts` and `dur` in µs of simulated time, ns / 1000) nested as the
+ * complete events (`ph: "X"`, `ts` and `dur` in µs of simulated time, (ns + 0.5) / 1000) nested as the
  * recorder built them; top-level slices of one group that overlap in time go to the next
  * "thread" (lane) of that group, so every thread's slices nest properly. Instants are
  * `ph: "i"` (thread scope), and so is a slice of zero duration; counters `ph: "C"` with one numeric arg `value`, names come from
@@ -26,7 +26,12 @@ export interface TraceEvent {
   readonly args?: Readonly<Record<string, unknown>>;
 }
 
-const us = (ns: number): number => ns / 1000;
+/**
+ * ns → the format's µs. Perfetto's importer reads a fractional µs as `int64(µs × 1000.0)`,
+ * truncating, so 1400011.04 µs would come back as …039 ns and a child could end a ns after its
+ * parent. Half a ns added makes every importer's truncation or rounding land on the exact ns.
+ */
+const us = (ns: number): number => (ns + 0.5) / 1000;
 
 /** Where a group sorts among processes (kswapd first, counters last). */
 function sortIndex(g: TimelineGroup, result: RunResult): number {
@@ -75,13 +80,16 @@ class Layout {
     if (!e) {
       e = { pid: this.groups.size + 1, group: g, laneEnds: [], extraTids: new Map() };
       this.groups.set(k, e);
-      this.meta.push({ name: 'process_name', ph: 'M', pid: e.pid, tid: 0, args: { name: groupName(g) } });
-      this.meta.push({ name: 'process_sort_index', ph: 'M', pid: e.pid, tid: 0, args: { sort_index: sortIndex(g, this.result) } });
+      this.meta.push({ name: 'process_name', ph: 'M', pid: e.pid, tid: e.pid * 1000, args: { name: groupName(g) } });
+      this.meta.push({ name: 'process_sort_index', ph: 'M', pid: e.pid, tid: e.pid * 1000, args: { sort_index: sortIndex(g, this.result) } });
     }
     return e;
   }
 
-  /** The first lane (tid ≥ 1) free at `startNs`; it is busy until `endNs` afterwards. */
+  /**
+   * The first lane free at `startNs`; it is busy until `endNs` afterwards. Thread ids are
+   * unique over the whole trace (Perfetto keys threads by tid): pid × 1000 + lane (from 1).
+   */
   lane(g: TimelineGroup, startNs: number, endNs: number): number {
     const e = this.entry(g);
     let i = e.laneEnds.findIndex((end) => end <= startNs);
@@ -89,19 +97,19 @@ class Layout {
       i = e.laneEnds.length;
       e.laneEnds.push(endNs);
       const base = g.kind === 'task' ? g.comm : g.kind === 'binder' ? 'locks' : g.kind;
-      this.meta.push({ name: 'thread_name', ph: 'M', pid: e.pid, tid: i + 1, args: { name: i === 0 ? base : `${base} #${i + 1}` } });
+      this.meta.push({ name: 'thread_name', ph: 'M', pid: e.pid, tid: e.pid * 1000 + i + 1, args: { name: i === 0 ? base : `${base} #${i + 1}` } });
     } else {
       e.laneEnds[i] = endNs;
     }
-    return i + 1;
+    return e.pid * 1000 + i + 1;
   }
 
-  /** A named extra thread of a group (Binder transactions), tids from 1000. */
+  /** A named extra thread of a group (Binder transactions): tids pid × 1000 + 900 on. */
   thread(g: TimelineGroup, name: string): number {
     const e = this.entry(g);
     let tid = e.extraTids.get(name);
     if (tid === undefined) {
-      tid = 1000 + e.extraTids.size;
+      tid = e.pid * 1000 + 900 + e.extraTids.size;
       e.extraTids.set(name, tid);
       this.meta.push({ name: 'thread_name', ph: 'M', pid: e.pid, tid, args: { name } });
     }
@@ -146,12 +154,12 @@ export function timelineEvents(result: RunResult): TraceEvent[] {
   const memory: TimelineGroup = { kind: 'memory' };
   const w = result.memory.watermarks;
   for (const [name, v] of [['watermark min', w.min], ['watermark low', w.low], ['watermark high', w.high]] as const) {
-    for (const t of [0, result.simulatedNs]) out.push({ name, ph: 'C', ts: us(t), pid: layout.pid(memory), tid: 0, args: { value: v } });
+    for (const t of [0, result.simulatedNs]) out.push({ name, ph: 'C', ts: us(t), pid: layout.pid(memory), tid: layout.pid(memory) * 1000, args: { value: v } });
   }
   for (const c of data.counters) {
     const name = c.shrinker !== undefined ? `${labels[c.shrinker] ?? `shrinker ${c.shrinker}`} ${c.name}` : c.name;
     const pid = layout.pid(c.group);
-    for (const p of c.points) out.push({ name, ph: 'C', ts: us(p.tNs), pid, tid: 0, args: { value: p.value } });
+    for (const p of c.points) out.push({ name, ph: 'C', ts: us(p.tNs), pid, tid: pid * 1000, args: { value: p.value } });
   }
   return [...layout.meta, ...out];
 }
@@ -165,7 +173,7 @@ export function renderTimeline(result: RunResult): string {
     hash: result.scenario.hash,
     seed: String(result.seed),
     kernel: result.kernel,
-    clock: 'simulated (virtual) time; ts and dur in µs',
+    clock: 'simulated (virtual) time; ts and dur in µs, +0.5 ns so that truncating importers get the exact ns',
   };
-  return `{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
+  return `{"otherData":${JSON.stringify(other)},"traceEvents":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
 }

@@ -9,7 +9,7 @@ import { runScenario } from '../../src/sim/run.js';
 import { renderTimeline } from '../../src/report/timeline.js';
 import { renderJson } from '../../src/report/json.js';
 import type { RunResult } from '../../src/report/result.js';
-import { checkTraceEventFormat, parseTrace, type Ev } from './traceEventFormat.js';
+import { checkTraceEventFormat, ns, parseTrace, type Ev } from './traceEventFormat.js';
 
 const SCENARIOS = ['app-launch', 'near-oom', 'nofs-windup', 'mmap-contention', 'drop-caches', 'whatif-seeks0'] as const;
 
@@ -21,7 +21,8 @@ function run(name: string, timeline: boolean | 'binder' = true): { result: RunRe
 
 /** Slices of a category; a zero-length one is written as an instant (no `dur`). */
 const slices = (evs: Ev[], cat: string): Ev[] => evs.filter((e) => (e.ph === 'X' || e.ph === 'i') && e.cat === cat);
-const durOf = (e: Ev): number => e.dur ?? 0;
+/** µs, from the whole ns an importer reads. */
+const durOf = (e: Ev): number => ns(e.dur ?? 0) / 1000;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const argNum = (e: Ev, k: string): number => e.args?.[k] as number;
 
@@ -130,7 +131,7 @@ describe('Binder on the timeline', () => {
     expect(holds.length).toBeGreaterThan(0);
     // Every skip falls inside some hold of the busy process's mmap lock.
     for (const s of skips) {
-      expect(holds.some((h) => (h.ts as number) <= (s.ts as number) && (s.ts as number) < (h.ts as number) + (h.dur as number))).toBe(true);
+      expect(holds.some((h) => ns(h.ts as number) <= ns(s.ts as number) && ns(s.ts as number) < ns(h.ts as number) + ns(h.dur as number))).toBe(true);
     }
   });
 

@@ -8,14 +8,15 @@
  *   finite `ts` ≥ 0 in µs;
  * - X: finite `dur` ≥ 0; B/E matched per (pid, tid), E after its B;
  * - slices of one (pid, tid) nest: any two are disjoint or one contains the other, compared
- *   in whole ns (µs × 1000, rounded, as Perfetto's importer converts them);
+ *   in whole ns as Perfetto's importer converts µs (`int64(µs × 1000.0)`, truncating);
  * - C: `args` an object of finite numbers, at least one;
  * - M: a known metadata name; `*_name` carries a string `args.name`; every pid with events is
  *   named by `process_name`, every (pid, tid) with slices or instants by `thread_name`.
  */
 const PHASES = new Set(['B', 'E', 'X', 'i', 'I', 'C', 'M']);
 const META = new Set(['process_name', 'process_sort_index', 'thread_name', 'thread_sort_index', 'process_labels']);
-const ns = (us: number): number => Math.round(us * 1000);
+/** µs → ns as Perfetto's json_utils CoerceToTs does it. */
+export const ns = (us: number): number => Math.trunc(us * 1000);
 
 export interface Ev {
   name: string;

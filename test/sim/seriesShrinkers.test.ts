@@ -9,7 +9,7 @@ import { loadScenarioFile } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/run.js';
 import { renderTimeline } from '../../src/report/timeline.js';
 import { renderCsv } from '../../src/report/csv.js';
-import { parseTrace } from '../report/traceEventFormat.js';
+import { ns, parseTrace } from '../report/traceEventFormat.js';
 
 describe.each(['near-oom', 'app-launch', 'drop-caches'])('series scanned/freed of %s', (name) => {
   const result = runScenario(loadScenarioFile(`scenarios/${name}.yaml`), { timeline: true });
@@ -20,31 +20,32 @@ describe.each(['near-oom', 'app-launch', 'drop-caches'])('series scanned/freed o
   const calls = events
     .filter((e) => e.cat === 'do_shrink_slab' && e.name.startsWith('do_shrink_slab '))
     .map((c) => {
-      const p = pieces.filter((x) => x.pid === c.pid && x.tid === c.tid && (x.ts as number) <= (c.ts as number) && (c.ts as number) < (x.ts as number) + (x.dur as number));
+      const at = ns(c.ts as number);
+      const p = pieces.filter((x) => x.pid === c.pid && x.tid === c.tid && ns(x.ts as number) <= at && at < ns(x.ts as number) + ns(x.dur as number));
       expect(p.length).toBeGreaterThan(0);
-      return { ...c, ts: Math.max(...p.map((x) => x.ts as number)) };
+      return { ...c, tNs: Math.max(...p.map((x) => ns(x.ts as number))) };
     });
 
   it('are cumulative at each sample time', () => {
     let checked = 0;
     for (const s of result.series) {
-      const tUs = s.timeNs / 1000;
+      const t = s.timeNs;
       s.shrinkers.forEach((x, i) => {
         const mine = calls.filter((c) => c.args?.shrinker_index === i);
-        const upTo = (pred: (ts: number) => boolean, k: string): bigint =>
-          mine.filter((c) => pred(c.ts as number)).reduce((a, c) => a + BigInt(c.args?.[k] as number), 0n);
+        const upTo = (pred: (tNs: number) => boolean, k: string): bigint =>
+          mine.filter((c) => pred(c.tNs)).reduce((a, c) => a + BigInt(c.args?.[k] as number), 0n);
         for (const k of ['scanned', 'freed'] as const) {
           const v = x[k];
           expect(v).toBeDefined();
-          expect(v as bigint).toBeGreaterThanOrEqual(upTo((t) => t < tUs, k));
-          expect(v as bigint).toBeLessThanOrEqual(upTo((t) => t <= tUs, k));
+          expect(v as bigint).toBeGreaterThanOrEqual(upTo((x) => x < t, k));
+          expect(v as bigint).toBeLessThanOrEqual(upTo((x) => x <= t, k));
         }
         checked++;
       });
     }
     expect(checked).toBeGreaterThan(0);
     const last = result.series[result.series.length - 1];
-    if (last && !calls.some((c) => (c.ts as number) >= last.timeNs / 1000)) {
+    if (last && !calls.some((c) => c.tNs >= last.timeNs)) {
       result.shrinkers.forEach((s, i) => {
         expect(last.shrinkers[i]?.scanned).toBe(s.scanned);
         expect(last.shrinkers[i]?.freed).toBe(s.freed);
