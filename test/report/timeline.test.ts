@@ -3,6 +3,9 @@
  * scenarios, and its slices and counters agree with the run's own numbers (the ftrace tally,
  * the statistics, the time series), which come from other recorders.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/run.js';
@@ -142,5 +145,60 @@ describe('Binder on the timeline', () => {
     const tx = on.events.filter((e) => e.ph === 'i' && e.cat === 'binder');
     expect(tx.length).toBe(sum(on.result.binder.procs.map((p) => p.allocations + sum(Object.values(p.allocFailures)))));
     expect(checkTraceEventFormat(on.text)).toEqual([]);
+  });
+});
+
+describe('script steps on the timeline', () => {
+  const yaml = `name: timeline-mix
+seed: 5
+memory: {total: 512MiB, page_cache: 200MiB, anon: 100MiB}
+memcg: true
+binder:
+  procs:
+    - {name: servicemanager, mmap: 4MiB}
+workload:
+  binder:
+    - {proc: servicemanager, rate: 400/s, until: 1s, data: {dist: log-uniform, min: 16B, max: 256KiB}, hold: {dist: uniform, min: 20ms, max: 120ms}}
+duration: 1s
+script:
+  - advance: {by: 500ms}
+  - lock: {proc: servicemanager, lock: mmap, hold: 100ms}
+  - memory_reclaim: {amount: 20MiB}
+  - advance: {by: 10ms}
+  - unlock: {proc: servicemanager, lock: mmap}
+  - drop_caches: {mode: 3}
+  - advance: {by: 500ms}
+`;
+  const dir = mkdtempSync(join(tmpdir(), 'shrinksim-timeline-'));
+  const file = join(dir, 'mix.yaml');
+  writeFileSync(file, yaml);
+  const result = runScenario(loadScenarioFile(file), { collectTrace: true, timeline: true });
+  const text = renderTimeline(result);
+  const events = parseTrace(text);
+
+  it('follows the format', () => {
+    expect(checkTraceEventFormat(text)).toEqual([]);
+  });
+
+  it('draws memory.reclaim with one try_to_free_mem_cgroup_pages per memcg_reclaim_begin line', () => {
+    const step = events.find((e) => e.ph === 'X' && e.name === 'memory_reclaim');
+    expect(step?.ts).toBeCloseTo(500_000, 2);
+    const calls = slices(events, 'proactive').filter((e) => e.name === 'try_to_free_mem_cgroup_pages');
+    expect(calls.length).toBe(result.events.mm_vmscan_memcg_reclaim_begin);
+    expect(calls.length).toBeGreaterThan(0);
+    // The step is as long as its priced parts.
+    expect(sum(calls.map(durOf))).toBeCloseTo(durOf(step as Ev), 3);
+  });
+
+  it('draws drop_caches with one shrink_slab pass per drop_slab walk', () => {
+    const passes = slices(events, 'shrink_slab').filter((e) => e.args?.path === 'drop_caches');
+    expect(passes.length).toBe(sum(result.reclaim.filter((r) => r.path === 'drop_caches').map((r) => r.passes)));
+    expect(passes.length).toBeGreaterThan(0);
+  });
+
+  it('cuts the lock hold short at the unlock', () => {
+    const holds = slices(events, 'lock');
+    expect(holds.length).toBe(1);
+    expect(durOf(holds[0] as Ev)).toBeCloseTo(10_000, 3);
   });
 });
