@@ -32,6 +32,12 @@ export interface TraceEvent {
  * parent. Half a ns added makes every importer's truncation or rounding land on the exact ns.
  */
 const us = (ns: number): number => (ns + 0.5) / 1000;
+/**
+ * The virtual clock may stand between whole ns (generators draw real-valued gaps): each end of
+ * a slice is rounded to the ns first (monotone, so nesting survives), then written.
+ */
+const tsOf = (startNs: number): number => us(Math.round(startNs));
+const durOf = (startNs: number, durNs: number): number => us(Math.round(startNs + durNs) - Math.round(startNs));
 
 /** Where a group sorts among processes (kswapd first, counters last). */
 function sortIndex(g: TimelineGroup, result: RunResult): number {
@@ -119,18 +125,18 @@ class Layout {
 
 function sliceEvents(s: TimelineSlice | TimelineInstant, pid: number, tid: number, out: TraceEvent[]): void {
   if (isInstant(s)) {
-    out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: us(s.tNs), pid, tid, args: argsOf(s.args) });
+    out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: tsOf(s.tNs), pid, tid, args: argsOf(s.args) });
     return;
   }
   // A slice of no duration (a balanced check, an LRU pass that found nothing, a snapshot step)
   // is an instant: as a zero-length X at a sibling's start or a parent's end, viewers would
   // nest it under whichever slice sorts first.
-  if (s.durNs === 0) {
-    out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: us(s.startNs), pid, tid, args: argsOf(s.args) });
+  if (Math.round(s.startNs + s.durNs) === Math.round(s.startNs)) {
+    out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: tsOf(s.startNs), pid, tid, args: argsOf(s.args) });
     for (const c of s.children) sliceEvents(c, pid, tid, out);
     return;
   }
-  out.push({ name: s.name, cat: s.cat, ph: 'X', ts: us(s.startNs), dur: us(s.durNs), pid, tid, args: argsOf(s.args) });
+  out.push({ name: s.name, cat: s.cat, ph: 'X', ts: tsOf(s.startNs), dur: durOf(s.startNs, s.durNs), pid, tid, args: argsOf(s.args) });
   for (const c of s.children) sliceEvents(c, pid, tid, out);
 }
 
@@ -154,12 +160,12 @@ export function timelineEvents(result: RunResult): TraceEvent[] {
   const memory: TimelineGroup = { kind: 'memory' };
   const w = result.memory.watermarks;
   for (const [name, v] of [['watermark min', w.min], ['watermark low', w.low], ['watermark high', w.high]] as const) {
-    for (const t of [0, result.simulatedNs]) out.push({ name, ph: 'C', ts: us(t), pid: layout.pid(memory), tid: layout.pid(memory) * 1000, args: { value: v } });
+    for (const t of [0, result.simulatedNs]) out.push({ name, ph: 'C', ts: tsOf(t), pid: layout.pid(memory), tid: layout.pid(memory) * 1000, args: { value: v } });
   }
   for (const c of data.counters) {
     const name = c.shrinker !== undefined ? `${labels[c.shrinker] ?? `shrinker ${c.shrinker}`} ${c.name}` : c.name;
     const pid = layout.pid(c.group);
-    for (const p of c.points) out.push({ name, ph: 'C', ts: us(p.tNs), pid, tid: pid * 1000, args: { value: p.value } });
+    for (const p of c.points) out.push({ name, ph: 'C', ts: tsOf(p.tNs), pid, tid: pid * 1000, args: { value: p.value } });
   }
   return [...layout.meta, ...out];
 }
