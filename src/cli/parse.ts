@@ -4,6 +4,7 @@
  * output captured.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { HELP_AFTER } from './help.js';
 import { VERSION } from '../version.js';
 
 export interface ConformArgs {
@@ -100,6 +101,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('conform')
     .description('check mm_shrink_slab_start/end pairs of ftrace text against the model')
+    .addHelpText('after', HELP_AFTER.conform)
     .argument('<trace...>', 'ftrace text files (plain or .gz)')
     .option('--json', 'print one JSON object instead of the table', false)
     .addOption(new Option('--seeks <fn=N>', 'seeks of every instance of a scan function (repeatable)').argParser(keyValue('--seeks')))
@@ -111,6 +113,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('run')
     .description('run a scenario (default: the bundled default scenario)')
+    .addHelpText('after', HELP_AFTER.run)
     .argument('[scenario]', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', seedOf)
     .option('--json <file>', 'write the versioned JSON result')
@@ -149,6 +152,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('check')
     .description('run a scenario and compare its reclaim counts with a baseline')
+    .addHelpText('after', HELP_AFTER.check)
     .argument('<scenario>', 'scenario file')
     .requiredOption('--baseline <file>', 'baseline JSON (written by --update)')
     .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
@@ -161,6 +165,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('report')
     .description('render a run --json result as one self-contained HTML file (opens offline)')
+    .addHelpText('after', HELP_AFTER.report)
     .argument('<result>', 'result JSON written by `shrinksim run --json`')
     .requiredOption('-o, --out <file>', 'HTML file to write')
     .action((file: string, o: { out: string }) => {
@@ -170,6 +175,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files')
+    .addHelpText('after', HELP_AFTER.schema)
     .action(() => {
       result = { command: 'schema' };
     });
