@@ -202,3 +202,12 @@ script:
     expect(durOf(holds[0] as Ev)).toBeCloseTo(10_000, 3);
   });
 });
+
+describe('library use', () => {
+  it('exports the timeline from the package barrel', async () => {
+    const lib = await import('../../src/index.js');
+    const r = lib.runScenario(loadScenarioFile('scenarios/whatif-seeks2.yaml'), { timeline: true });
+    expect(checkTraceEventFormat(lib.renderTimeline(r))).toEqual([]);
+    expect(typeof lib.TimelineRecorder).toBe('function');
+  });
+});
