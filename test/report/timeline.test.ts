@@ -211,3 +211,12 @@ describe('library use', () => {
     expect(typeof lib.TimelineRecorder).toBe('function');
   });
 });
+
+describe('limits', () => {
+  it('stops a run whose timeline passes the traceLines limit, naming it', () => {
+    const resolved = loadScenarioFile('scenarios/near-oom.yaml');
+    expect(() => runScenario(resolved, { timeline: true, limits: { traceLines: 1000 } })).toThrow(/traceLines|trace.lines/);
+    // The same limit without the timeline (and without ftrace) is not reached.
+    expect(() => runScenario(resolved, { limits: { traceLines: 1000 } })).not.toThrow();
+  });
+});

@@ -27,7 +27,7 @@ export interface RecorderEnv {
 
 function timeline(env: RecorderEnv): TimelineRecorder {
   if (!env.scenario) throw new Error('the timeline recorder needs RecorderEnv.scenario');
-  return new TimelineRecorder({ scenario: env.scenario, profile: env.profile, now: env.now, binder: env.timelineBinder ?? false });
+  return new TimelineRecorder({ scenario: env.scenario, profile: env.profile, now: env.now, binder: env.timelineBinder ?? false, maxEntries: env.limits.traceLines });
 }
 
 export const RECORDERS = {

@@ -16,6 +16,9 @@
  * - counters: free pages (at every change), page cache, anon, and per shrinker its count and
  *   nr_deferred (at every sample).
  *
+ * Every event it takes counts as an entry against the run's `traceLines` limit (as ftrace lines
+ * do), so a runaway scenario stops with the limit's message instead of filling memory.
+ *
  * Reclaim is synchronous inside one loop event: the work events of a piece arrive before the
  * event that ends it (`kswapd_step`, `direct_reclaim`, `step`), which takes them.
  */
@@ -26,7 +29,9 @@ import type { StepOutcome } from '../../report/result.js';
 import type { TimelineCounter, TimelineData, TimelineGroup, TimelineInstant, TimelineSlice, TimelineTopInstant, TimelineTopSlice } from '../../report/timelineData.js';
 import type { ResolvedScenario, TaskRef } from '../../scenario/types.js';
 import type { SimTimeNs } from '../../util/simTime.js';
+import { RunLimitError } from '../../util/limits.js';
 import { kswapdTaskRef } from '../kswapdTask.js';
+import { simSeconds } from '../loop.js';
 import type { Recorder, SimEvent, SimEventKind, SimEventOf } from '../recorder.js';
 import { layout, WorkTree } from './timelineWork.js';
 
@@ -66,6 +71,8 @@ export interface TimelineOptions {
   readonly now: () => SimTimeNs;
   /** One instant per Binder transaction (they can be many). */
   readonly binder?: boolean;
+  /** Most entries (slices, instants, counter values) kept: the run's `traceLines` limit. */
+  readonly maxEntries?: number;
 }
 
 export class TimelineRecorder implements Recorder {
@@ -121,7 +128,17 @@ export class TimelineRecorder implements Recorder {
     else if (!last || last.value !== value) c.points.push({ tNs, value });
   }
 
+  private entries = 0;
+
+  /** Counts `n` entries kept against the limit. */
+  private keep(n: number): void {
+    this.entries += n;
+    const max = this.opts.maxEntries;
+    if (max !== undefined && this.entries > max) throw new RunLimitError('traceLines', max, `the timeline (at ${simSeconds(this.now)} s simulated)`);
+  }
+
   on(e: SimEvent): void {
+    if (this.opts.maxEntries !== undefined) this.keep(e.kind === 'sample' ? 2 + 2 * e.sample.shrinkers.length : e.kind === 'binder_proc_pages' ? 3 * e.procs.length : 1);
     switch (e.kind) {
       case 'shrinker_outcome':
         return this.outcome(e);
