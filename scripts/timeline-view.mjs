@@ -72,12 +72,15 @@ const byOrder = (a, b) => {
   const y = keyOrder(b);
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 };
+/** Math.min/max without spreading (a track can hold 10^5 slices). */
+const lo = (xs) => xs.reduce((a, b) => (b < a ? b : a), Infinity);
+const hi = (xs) => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
 const fmt = (us) => (us >= 1000 ? `${(us / 1000).toFixed(3)} ms` : `${us.toFixed(2)} µs`);
 
 for (const k of [...tracks.keys()].sort(byOrder)) {
   const [pid] = k.split('/').map(Number);
   const list = tracks.get(k);
-  console.log(`\n${procName.get(pid)} / ${threadName.get(k)}  (${list.length} slices, ${fmt(list[0].s)} .. ${fmt(Math.max(...list.map((x) => x.e)))})`);
+  console.log(`\n${procName.get(pid)} / ${threadName.get(k)}  (${list.length} slices, ${fmt(list[0].s)} .. ${fmt(hi(list.map((x) => x.e)))})`);
   const groups = new Map();
   for (const x of list) {
     const n = x.name.replace(/ prio \d+$/, ' prio N');
@@ -99,7 +102,7 @@ if (instants.length) {
 console.log('\ncounters:');
 for (const c of [...counters.values()].sort((a, b) => (sortIndex.get(a.pid) ?? 0) - (sortIndex.get(b.pid) ?? 0) || a.pid - b.pid)) {
   const vs = c.pts.map((p) => p[1]);
-  console.log(`  ${procName.get(c.pid)} / ${c.name}: ${c.pts.length} points, min ${Math.min(...vs)}, max ${Math.max(...vs)}, last ${vs[vs.length - 1]}`);
+  console.log(`  ${procName.get(c.pid)} / ${c.name}: ${c.pts.length} points, min ${lo(vs)}, max ${hi(vs)}, last ${vs[vs.length - 1]}`);
 }
 
 const png = opt('--png');
@@ -111,13 +114,13 @@ async function picture(out) {
   if (!exe) throw new Error('no Chromium (apt-get install chromium or set CHROMIUM_PATH)');
   let t0 = Number(opt('--from') ?? Infinity);
   let t1 = Number(opt('--to') ?? -Infinity);
-  if (!Number.isFinite(t0)) t0 = Math.min(...events.filter((e) => e.ts !== undefined).map((e) => e.ts));
-  if (!Number.isFinite(t1)) t1 = Math.max(...events.filter((e) => e.ts !== undefined).map((e) => e.ts + (e.dur ?? 0)));
+  if (!Number.isFinite(t0)) t0 = lo(events.filter((e) => e.ts !== undefined).map((e) => e.ts));
+  if (!Number.isFinite(t1)) t1 = hi(events.filter((e) => e.ts !== undefined).map((e) => e.ts + (e.dur ?? 0)));
   const rows = [];
   for (const k of [...tracks.keys()].sort(byOrder)) {
     const [pid] = k.split('/').map(Number);
     const list = tracks.get(k).filter((x) => x.e >= t0 && x.s <= t1);
-    const depth = Math.max(0, ...tracks.get(k).map((x) => x.depth)) + 1;
+    const depth = Math.max(0, hi(tracks.get(k).map((x) => x.depth))) + 1;
     rows.push({ kind: 'slices', label: `${procName.get(pid)} / ${threadName.get(k)}`, depth, list });
   }
   for (const c of [...counters.values()].sort((a, b) => (sortIndex.get(a.pid) ?? 0) - (sortIndex.get(b.pid) ?? 0) || a.pid - b.pid)) {

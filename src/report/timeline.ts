@@ -128,7 +128,7 @@ function sliceEvents(s: TimelineSlice | TimelineInstant, pid: number, tid: numbe
     out.push({ name: s.name, cat: s.cat, ph: 'i', s: 't', ts: tsOf(s.tNs), pid, tid, args: argsOf(s.args) });
     return;
   }
-  // A slice of no duration (a balanced check, an LRU pass that found nothing, a snapshot step)
+  // A slice of no duration (a balanced check, a snapshot step)
   // is an instant: as a zero-length X at a sibling's start or a parent's end, viewers would
   // nest it under whichever slice sorts first.
   if (Math.round(s.startNs + s.durNs) === Math.round(s.startNs)) {

@@ -229,7 +229,7 @@ export class TimelineRecorder implements Recorder {
     const r = o.result;
     const base = { shrinker: o.shrinker.name, shrinker_index: e.entry, nid: o.nid, priority: o.priority, gfp: this.gfp(o.gfpMask), ...(o.retry ? { retry: true } : {}) };
     if (r.kind === 'skipped') {
-      this.work.call(`count ${o.shrinker.name}`, 0, 0, { ...base, count: argOf(r.raw) });
+      this.work.countOnly(o.shrinker.name, { nid: o.nid, priority: o.priority, gfp: base.gfp });
     } else {
       const s = r.start;
       const end = r.end;

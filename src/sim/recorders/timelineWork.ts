@@ -22,7 +22,7 @@ interface WorkNode {
   readonly cat: string;
   args: Args;
   /** Own price in ns (leaves); containers are the sum of their children. */
-  readonly ownNs: number;
+  ownNs: number;
   readonly children: WorkItem[];
 }
 
@@ -109,10 +109,13 @@ export class WorkTree {
     if (n) Object.assign(n.args, args);
   }
 
-  /** The LRU part of a shrink_node pass: priced as lruScanNs per page plus the per-page reclaim. */
+  /** The LRU part of a shrink_node pass: priced as lruScanNs per page plus the per-page reclaim (none when it reclaimed nothing). */
   lru(priority: number, file: number, anon: number, args: Args): void {
     this.closePass();
     this.notePriority(priority);
+    // The model reclaims every page it scans: a pass that reclaimed none scanned none and cost
+    // nothing; a reclaim storm has millions of them, so they are left out.
+    if (file + anon === 0) return;
     const c = this.cost;
     const ownNs = (file + anon) * c.lruScanNs + file * c.fileReclaimNs + anon * c.anonReclaimNs;
     this.add({ name: `shrink_lruvec prio ${priority}`, cat: 'lru', args: { priority, file, anon, ...args }, ownNs, children: [] });
@@ -125,6 +128,24 @@ export class WorkTree {
     const n: WorkNode = { name, cat: 'do_shrink_slab', args, ownNs, children: [] };
     this.ensurePass().children.push(n);
     this.last = n;
+  }
+
+  /**
+   * A do_shrink_slab whose count said 0 or SHRINK_EMPTY (it returns at once, no tracepoint).
+   * Consecutive ones in a pass are one slice `count only` with `calls` and the `shrinkers`
+   * (a direct reclaim storm makes millions of them); its price is `calls × shrinkerCallNs`.
+   */
+  countOnly(shrinker: string, args: Args): void {
+    const pass = this.ensurePass();
+    const prev = pass.children[pass.children.length - 1];
+    if (prev && isNode(prev) && prev.cat === 'count_only') {
+      prev.ownNs += this.cost.shrinkerCallNs;
+      prev.args.calls = (prev.args.calls as number) + 1;
+      prev.args.shrinkers = `${String(prev.args.shrinkers)}, ${shrinker}`;
+      return;
+    }
+    pass.children.push({ name: 'count only', cat: 'count_only', args: { calls: 1, shrinkers: shrinker, ...args }, ownNs: this.cost.shrinkerCallNs, children: [] });
+    this.last = null;
   }
 
   /** More args on the last do_shrink_slab, and instants inside it. */
