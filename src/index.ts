@@ -241,6 +241,7 @@ export {
   SeriesRecorder,
   ScriptRecorder,
   FtraceRecorder,
+  TimelineRecorder,
   type RecorderName,
   type RecorderEnv,
 } from './sim/recorders/index.js';
@@ -262,6 +263,9 @@ export {
 export { renderSummary, shouldColor, type SummaryOptions } from './report/summary.js';
 export { renderJson, resultDocument } from './report/json.js';
 export { renderCsv } from './report/csv.js';
+export { renderTimeline, timelineEvents, type TraceEvent } from './report/timeline.js';
+export type { TimelineData, TimelineGroup, TimelineSlice, TimelineInstant, TimelineCounter } from './report/timelineData.js';
+export type { BinderProcPages } from './sim/recorder.js';
 export { renderHtml } from './report/html.js';
 export { loadReportAssets, type ReportAssets } from './report/html/assets.js';
 export { asResultDoc, type ResultDoc } from './report/html/doc.js';

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUN_LIMITS, RUN_LIMIT_KNOBS, type RunLimitName, type RunLimits } from '../util/limits.js';
+import { HELP_AFTER } from './help.js';
 import { VERSION } from '../version.js';
 
 export interface ConformArgs {
@@ -32,6 +33,10 @@ export interface RunArgs {
   readonly csvLong?: string | undefined;
   /** `--sparklines` / `--no-sparklines`; undefined: only on a TTY. */
   readonly sparklines?: boolean | undefined;
+  /** `--timeline FILE`: the Trace Event Format timeline (Perfetto, chrome://tracing). */
+  readonly timeline?: string | undefined;
+  /** `--timeline-binder`: the timeline adds one instant per Binder transaction. */
+  readonly timelineBinder?: boolean;
   readonly printResolved: boolean;
   readonly progress: boolean;
   readonly quiet: boolean;
@@ -241,6 +246,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('conform')
     .description('check mm_shrink_slab_start/end pairs of ftrace text against the model')
+    .addHelpText('after', HELP_AFTER.conform)
     .argument('<trace...>', 'ftrace text files (plain or .gz)')
     .option('--json', 'print one JSON object instead of the table', false)
     .addOption(new Option('--seeks <fn=N>', 'seeks of every instance of a scan function (repeatable)').argParser(keyValue('--seeks')))
@@ -252,6 +258,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('run')
     .description('run a scenario (default: the bundled default scenario)')
+    .addHelpText('after', HELP_AFTER.run)
     .argument('[scenario]', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', seedOf)
     .option('--json <file>', 'write the versioned JSON result (- for stdout)')
@@ -262,13 +269,15 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--csv-long <file>', 'write the time series in long form: time_s,metric,label,value (- for stdout)')
     .option('--sparklines', 'sparklines of free memory and Binder LRU pages in the summary (default: on a TTY)')
     .option('--no-sparklines', 'never draw sparklines')
+    .option('--timeline <file>', 'write the reclaim timeline as Trace Event Format JSON (open in ui.perfetto.dev or chrome://tracing)')
+    .option('--timeline-binder', 'the timeline also marks every Binder transaction (can be many)', false)
     .option('--print-resolved', 'print the fully resolved scenario and exit', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
     .addOption(limitFlag('events'))
     .addOption(limitFlag('samples'))
     .addOption(limitFlag('traceLines'))
-    .action((scenario: string | undefined, o: LimitOpts & { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string | undefined, o: LimitOpts & { seed?: number; json?: string; csv?: string; trace?: string; html?: string; vmstat: boolean; csvLong?: string; sparklines?: boolean; timeline?: string; timelineBinder: boolean; printResolved: boolean; progress: boolean; quiet: boolean }) => {
       result = {
         command: 'run',
         scenario,
@@ -280,6 +289,8 @@ export function parseCli(argv: readonly string[]): ParseResult {
         ...(o.vmstat ? { vmstat: true } : {}),
         ...(o.csvLong !== undefined ? { csvLong: o.csvLong } : {}),
         ...(o.sparklines !== undefined ? { sparklines: o.sparklines } : {}),
+        ...(o.timeline !== undefined ? { timeline: o.timeline } : {}),
+        ...(o.timelineBinder ? { timelineBinder: true } : {}),
         printResolved: o.printResolved,
         progress: o.progress,
         quiet: o.quiet,
@@ -290,6 +301,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('check')
     .description('run a scenario and compare its reclaim counts with a baseline')
+    .addHelpText('after', HELP_AFTER.check)
     .argument('<scenario>', 'scenario file')
     .requiredOption('--baseline <file>', 'baseline JSON (written by --update; - for stdin/stdout)')
     .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
@@ -305,6 +317,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('report')
     .description('render a run --json result as one self-contained HTML file (opens offline)')
+    .addHelpText('after', HELP_AFTER.report)
     .argument('<result>', 'result JSON written by `shrinksim run --json`')
     .requiredOption('-o, --out <file>', 'HTML file to write')
     .action((file: string, o: { out: string }) => {
@@ -326,6 +339,7 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files')
+    .addHelpText('after', HELP_AFTER.schema)
     .action(() => {
       result = { command: 'schema' };
     });

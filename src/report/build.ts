@@ -8,6 +8,7 @@ import type { VmStatCounters } from '../mm/vmstat.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { SimTimeNs } from '../util/simTime.js';
 import { VERSION } from '../version.js';
+import type { TimelineData } from './timelineData.js';
 import {
   RESULT_SCHEMA_VERSION,
   type BinderPageCounts,
@@ -99,6 +100,7 @@ export interface BuildInput {
   readonly steps: readonly StepOutcome[];
   readonly snapshots: readonly Snapshot[];
   readonly traceText?: string;
+  readonly timeline?: TimelineData;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -181,7 +183,11 @@ export function buildResult(input: BuildInput): RunResult {
     ...(mc.oomKills.length > 0 ? { oomKills: [...mc.oomKills] } : {}),
     series: [...input.series],
   };
-  return input.traceText !== undefined ? { ...result, traceText: input.traceText } : result;
+  return {
+    ...result,
+    ...(input.traceText !== undefined ? { traceText: input.traceText } : {}),
+    ...(input.timeline !== undefined ? { timeline: input.timeline } : {}),
+  };
 }
 
 export function sortKeys<V>(o: Readonly<Record<string, V>>): Record<string, V> {

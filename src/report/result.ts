@@ -13,6 +13,7 @@ import type { VmStatCounters } from '../mm/vmstat.js';
 import type { SimTimeNs, StepName } from '../scenario/types.js';
 import type { RunLimits } from '../util/limits.js';
 import type { Recorder } from '../sim/recorder.js';
+import type { TimelineData } from './timelineData.js';
 
 /** Version of the JSON layout (`schemaVersion`). */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -247,6 +248,8 @@ export interface RunResult {
   readonly series: readonly Sample[];
   /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */
   readonly traceText?: string;
+  /** Not in the JSON: what `--timeline` draws (only with `RunOptions.timeline`). */
+  readonly timeline?: TimelineData;
 }
 
 /** Options of `runScenario(resolved, opts)` in src/sim/run.ts. */
@@ -255,6 +258,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** Render the ftrace text into `traceText`. */
   readonly collectTrace?: boolean;
+  /** Keep the timeline (`timeline`); `'binder'` adds one instant per Binder transaction. */
+  readonly timeline?: boolean | 'binder';
   /** Called now and then with the fraction of simulated time done (0..1). */
   readonly onProgress?: (fraction: number) => void;
   /** Scenario file name for `scenario.file`. */

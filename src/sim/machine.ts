@@ -84,6 +84,8 @@ export class Machine implements KswapdHost {
   private lastTaken = 0;
   private lastGrow = 0;
   private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
+  /** Binder LRU_SKIP counts before the running Binder do_shrink_slab (only when recorded). */
+  private skipsBefore: Map<string, number>[] | null = null;
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -162,6 +164,7 @@ export class Machine implements KswapdHost {
     const tp = this.tp;
     return {
       start: (start) => {
+        if (tp.enabled.binder_lru_skips) this.skipsBefore = this.binder.skipCounts();
         if (tp.enabled.shrink_slab_start) tp.emit({ kind: 'shrink_slab_start', task: this.current, timeNs: this.now, start });
       },
       end: (end) => {
@@ -177,11 +180,25 @@ export class Machine implements KswapdHost {
         }
         const entry = this.bySerial.get(o.shrinker.serial);
         if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
+        if (entry !== undefined && this.skipsBefore) this.emitSkips(entry, this.skipsBefore);
+        this.skipsBefore = null;
       },
       walk: (walk) => {
         if (tp.enabled.shrinker_walk) tp.emit({ kind: 'shrinker_walk', walk });
       },
     };
+  }
+
+  /** The LRU_SKIPs of one do_shrink_slab, by process and reason (when there were any). */
+  private emitSkips(entry: number, before: Map<string, number>[]): void {
+    const skips: { proc: string; reason: string; n: number }[] = [];
+    this.binder.system.procs.forEach((p, i) => {
+      for (const [reason, n] of p.skips) {
+        const d = n - (before[i]?.get(reason) ?? 0);
+        if (d > 0) skips.push({ proc: p.name, reason, n: d });
+      }
+    });
+    if (skips.length > 0) this.tp.emit({ kind: 'binder_lru_skips', entry, skips });
   }
 
   /** Returns to the free pool what the shrinkers just freed; the pages count as reclaim_state. */
@@ -227,8 +244,9 @@ export class Machine implements KswapdHost {
       vmstat: this.vmstat,
       now: () => this.now,
       observer: {
-        onShrinkNode: () => {
+        onShrinkNode: (path, _task, nid, priority) => {
           this.meter.shrinkNodes++;
+          if (tp.enabled.shrink_node) tp.emit({ kind: 'shrink_node', path, nid, priority });
         },
         onLru: (path, _nid, priority, gfpMask, file, anon) => {
           // The model reclaims every page it scans.

@@ -78,8 +78,25 @@ export class MachineBinder {
   /** One Binder step of the scenario's shape, then the page accounting in `task`'s name. */
   step(step: BinderScriptStep, syncTask: TaskRef): BinderStepOutcome {
     const r = applyBinderStep(this.system, step, this.m.now);
+    if (r.ok && this.m.tp.enabled.binder_lock) this.emitLock(step);
     this.sync(syncTask);
     return r;
+  }
+
+  private emitLock(step: BinderScriptStep): void {
+    const now = this.m.now;
+    if ('lock' in step) {
+      const l = step.lock;
+      this.m.tp.emit({ kind: 'binder_lock', op: 'hold', proc: l.proc, lock: l.lock, holder: l.task ?? `${l.lock}-holder`, timeNs: now, holdNs: l.hold });
+    } else if ('unlock' in step) {
+      const u = step.unlock;
+      this.m.tp.emit({ kind: 'binder_lock', op: 'release', proc: u.proc, lock: u.lock, holder: u.task ?? `${u.lock}-holder`, timeNs: now, holdNs: 0 });
+    }
+  }
+
+  /** Every process's LRU_SKIP counts by reason (to diff around one do_shrink_slab). */
+  skipCounts(): Map<string, number>[] {
+    return this.system.procs.map((p) => new Map(p.skips));
   }
 
   /** Tells the recorders a buffer allocation's outcome (known processes only). */

@@ -44,6 +44,8 @@ export type SimEvent =
       readonly slabFreed: bigint;
       readonly slabPagesFreed: number;
     }
+  /** A shrink_node pass starts (its LRU part and shrink_slab passes follow). */
+  | { readonly kind: 'shrink_node'; readonly path: ReclaimPath; readonly nid: number; readonly priority: number }
   /** The LRU part of a shrink_node pass reclaimed pages. */
   | {
       readonly kind: 'lru_reclaimed';
@@ -73,12 +75,34 @@ export type SimEvent =
   | { readonly kind: 'binder_trace'; readonly record: BinderTraceRecord }
   /** A Binder transaction's buffer allocation (script or generator), with its errno on failure. */
   | { readonly kind: 'binder_alloc'; readonly proc: string; readonly error: string | null }
+  /** A Binder lock taken for `holdNs` by `holder` (script or generator), or released early. */
+  | {
+      readonly kind: 'binder_lock';
+      readonly op: 'hold' | 'release';
+      readonly proc: string;
+      readonly lock: 'mmap' | 'alloc' | 'mm_mutex';
+      readonly holder: string;
+      readonly timeNs: SimTimeNs;
+      readonly holdNs: number;
+    }
+  /** Pages a Binder shrinker's do_shrink_slab skipped (LRU_SKIP), by process and reason; only when some were. */
+  | { readonly kind: 'binder_lru_skips'; readonly entry: number; readonly skips: readonly { readonly proc: string; readonly reason: string; readonly n: number }[] }
+  /** Binder pages per process at a sample (after `sample`; copy what you keep). */
+  | { readonly kind: 'binder_proc_pages'; readonly timeNs: SimTimeNs; readonly procs: readonly BinderProcPages[] }
   /** One row of the time series. */
   | { readonly kind: 'sample'; readonly sample: Sample }
   /** A script step's outcome. */
   | { readonly kind: 'step'; readonly outcome: StepOutcome }
   /** A `snapshot` step's content. */
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot };
+
+/** One Binder process's pages (debugfs `pages: a:l:f`). */
+export interface BinderProcPages {
+  readonly name: string;
+  readonly active: number;
+  readonly lru: number;
+  readonly free: number;
+}
 
 export type SimEventKind = SimEvent['kind'];
 export type SimEventOf<K extends SimEventKind> = Extract<SimEvent, { kind: K }>;
@@ -90,6 +114,7 @@ export const SIM_EVENT_KINDS: readonly SimEventKind[] = [
   'shrinker_walk',
   'debugfs',
   'reclaim_pass',
+  'shrink_node',
   'lru_reclaimed',
   'vmscan_begin',
   'vmscan_end',
@@ -101,6 +126,9 @@ export const SIM_EVENT_KINDS: readonly SimEventKind[] = [
   'free_pages',
   'binder_trace',
   'binder_alloc',
+  'binder_lock',
+  'binder_lru_skips',
+  'binder_proc_pages',
   'sample',
   'step',
   'snapshot',

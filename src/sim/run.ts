@@ -8,7 +8,7 @@
  *   workloadPort.ts the generators' verbs on the machine
  *   sampler.ts      the time series' rows
  *   script.ts       the scenario's steps
- *   recorders/      statistics, series, script outcomes, ftrace text
+ *   recorders/      statistics, series, script outcomes, ftrace text, timeline
  *   report/build.ts the RunResult
  */
 import { buildResult } from '../report/build.js';
@@ -18,7 +18,7 @@ import { resolveLimits, type RunLimits } from '../util/limits.js';
 import { EventLoop } from './loop.js';
 import { Machine } from './machine.js';
 import { Tracepoints, type Recorder } from './recorder.js';
-import { createRecorders, type FtraceRecorder, type RecorderName, type ScriptRecorder, type SeriesRecorder, type StatisticsRecorder } from './recorders/index.js';
+import { createRecorders, type FtraceRecorder, type RecorderName, type ScriptRecorder, type SeriesRecorder, type StatisticsRecorder, type TimelineRecorder } from './recorders/index.js';
 import { Sampler } from './sampler.js';
 import { runScript } from './script.js';
 import { startGenerators } from './workloadPort.js';
@@ -61,9 +61,16 @@ export function runSimulation(sim: Simulation, opts: RunOptions = {}): void {
 
 export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): RunResult {
   const limits = resolveLimits(opts.limits);
-  const names: RecorderName[] = ['statistics', 'series', 'script', ...(opts.collectTrace ? (['ftrace'] as const) : [])];
+  const names: RecorderName[] = [
+    'statistics',
+    'series',
+    'script',
+    ...(opts.collectTrace ? (['ftrace'] as const) : []),
+    ...(opts.timeline ? (['timeline'] as const) : []),
+  ];
   let now = (): number => 0;
-  const recorders = [...createRecorders(names, { profile: resolved.kernel, limits, now: () => now() }), ...(opts.recorders ?? [])];
+  const env = { profile: resolved.kernel, limits, now: () => now(), scenario: resolved, timelineBinder: opts.timeline === 'binder' };
+  const recorders = [...createRecorders(names, env), ...(opts.recorders ?? [])];
   const sim = createSimulation(resolved, recorders, opts);
   now = () => sim.loop.now;
   runSimulation(sim, opts);
@@ -71,6 +78,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const stats = tp.get<StatisticsRecorder>('statistics') as StatisticsRecorder;
   const script = tp.get<ScriptRecorder>('script') as ScriptRecorder;
   const ftrace = tp.get<FtraceRecorder>('ftrace');
+  const timeline = tp.get<TimelineRecorder>('timeline');
   const seed = opts.seed ?? resolved.seed;
   const hash = sim.machine.hash;
   return buildResult({
@@ -83,5 +91,6 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
     steps: script.steps,
     snapshots: script.snapshots,
     ...(ftrace ? { traceText: ftrace.render(resolved.cpus) } : {}),
+    ...(timeline ? { timeline: timeline.data(sim.machine.now) } : {}),
   });
 }

@@ -40,6 +40,10 @@ export class Sampler implements Fireable {
     m.growCaches();
     m.noteFree();
     if (m.tp.enabled.sample) m.tp.emit({ kind: 'sample', sample: takeSample(m) });
+    if (m.tp.enabled.binder_proc_pages) {
+      const procs = m.binder.system.procs.map((p) => ({ name: p.name, ...p.pages.counts() }));
+      m.tp.emit({ kind: 'binder_proc_pages', timeNs: m.now, procs });
+    }
     this.schedule(this.next + this.every);
   }
 }

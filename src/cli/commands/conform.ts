@@ -9,16 +9,17 @@ import { VERSION } from '../../version.js';
 import { analyse } from '../../trace/conform/analyse.js';
 import { collectFile, type FileScan } from '../../trace/conform/collect.js';
 import { renderTable, toJson, type Paint } from '../../trace/conform/render.js';
+import { shouldColor } from '../../report/summary.js';
 
 export interface ConformIo {
   readonly write: (s: string) => void;
-  /** Colour the table (stdout is a TTY and NO_COLOR is unset). */
+  /** Colour the table (`shouldColor`: FORCE_COLOR, NO_COLOR, TERM=dumb, else stdout is a TTY). */
   readonly color: boolean;
 }
 
+/** Colour by the summary's rules (FORCE_COLOR, NO_COLOR, TERM=dumb, else a TTY). */
 function defaultIo(): ConformIo {
-  const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
-  return { write: (s) => process.stdout.write(s), color: process.stdout.isTTY === true && !noColor };
+  return { write: (s) => process.stdout.write(s), color: shouldColor(process.stdout.isTTY === true, process.env) };
 }
 
 function paintOf(color: boolean): Paint {

@@ -13,6 +13,7 @@ import { renderCsvLong } from '../../report/csvLong.js';
 import { renderJson, toJsonValue } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
 import { renderSummary, shouldColor } from '../../report/summary.js';
+import { renderTimeline } from '../../report/timeline.js';
 import { writeOutputs, type OutputFile } from '../../report/writeFile.js';
 import { scenarioHash } from '../../scenario/hash.js';
 import { checkRunLimits } from '../../scenario/limits.js';
@@ -52,7 +53,7 @@ export function loadForRun(
  */
 export async function runWithProgress(
   resolved: ResolvedScenario,
-  opts: { label: string; collectTrace: boolean; progress: boolean },
+  opts: { label: string; collectTrace: boolean; progress: boolean; timeline?: boolean | 'binder' },
 ): Promise<RunResult> {
   const tty = opts.progress && process.stderr.isTTY === true;
   let bar: { update(v: number): void; stop(): void } | undefined;
@@ -82,6 +83,7 @@ export async function runWithProgress(
       file: opts.label,
       limits: resolved.limits,
       ...(onProgress ? { onProgress } : {}),
+      ...(opts.timeline ? { timeline: opts.timeline } : {}),
     });
   } finally {
     bar?.stop();
@@ -111,7 +113,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
     return 0;
   }
-  const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress });
+  const timeline = args.timeline === undefined ? undefined : args.timelineBinder ? ('binder' as const) : true;
+  const result = await runWithProgress(resolved, { label, collectTrace: args.trace !== undefined, progress: args.progress, ...(timeline ? { timeline } : {}) });
 
   // Render everything first, then write the set (all temporaries, then all renames): a
   // failure must not leave some files written and not others.
@@ -121,6 +124,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.trace !== undefined) files.push({ file: args.trace, text: stampTrace(result.traceText ?? '', result), flag: '--trace' });
   if (args.html !== undefined) files.push({ file: args.html, text: await htmlOf(result), flag: '--html' });
   if (args.csvLong !== undefined) files.push({ file: args.csvLong, text: renderCsvLong(result), flag: '--csv-long' });
+  if (args.timeline !== undefined) files.push({ file: args.timeline, text: renderTimeline(result), flag: '--timeline' });
   writeOutputs(files);
 
   // An output on standard output (`-`) is the output: no summary mixed into it.

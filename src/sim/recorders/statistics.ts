@@ -201,6 +201,10 @@ export class StatisticsRecorder implements Recorder {
         this.count('mark_victim');
         return;
       case 'binder_trace':
+      case 'shrink_node':
+      case 'binder_proc_pages':
+      case 'binder_lock':
+      case 'binder_lru_skips':
       case 'sample':
       case 'step':
       case 'snapshot':
