@@ -117,6 +117,13 @@ describe.each(SCENARIOS)('timeline of %s', (name) => {
     });
   });
 
+  it('marks each OOM kill of the result on the allocating task, with the victim', () => {
+    const kills = result.oomKills ?? [];
+    const marks = events.filter((e) => e.cat === 'oom');
+    expect(marks.map((e) => [e.name, e.args?.badness, e.args?.pages_freed])).toEqual(kills.map((k) => [`oom_kill ${k.comm}-${k.pid}`, k.badness, k.pagesFreed]));
+    if (name === 'near-oom') expect(marks.length).toBe(1);
+  });
+
   it('leaves --json alone', () => {
     const plain = runScenario(loadScenarioFile(`scenarios/${name}.yaml`), { file: `scenarios/${name}.yaml` });
     expect(renderJson(result)).toBe(renderJson(plain));

@@ -104,6 +104,7 @@ export class TimelineRecorder implements Recorder {
       'binder_lock',
       'binder_lru_skips',
       'step',
+      'oom_kill',
       ...(opts.binder ? (['binder_alloc'] as const) : []),
     ];
   }
@@ -211,6 +212,21 @@ export class TimelineRecorder implements Recorder {
         return;
       case 'step':
         return this.step(e.outcome);
+      case 'oom_kill': {
+        // On the track of the task whose allocation invoked the OOM killer, at the kill.
+        const k = e.kill;
+        this.instants.push({
+          group: { kind: 'task', comm: k.trigger.comm, pid: k.trigger.pid },
+          instant: {
+            instant: true,
+            name: `oom_kill ${k.comm}-${k.pid}`,
+            cat: 'oom',
+            tNs: k.timeNs,
+            args: { victim_pid: k.pid, victim_comm: k.comm, badness: k.badness, oom_score_adj: k.oomScoreAdj, pages_freed: k.pagesFreed },
+          },
+        });
+        return;
+      }
       case 'binder_lock':
         return this.lock(e);
       case 'binder_lru_skips': {
