@@ -9,6 +9,9 @@ import { asResultDoc } from '../../src/report/html/doc.js';
 import { esc } from '../../src/report/html/tables.js';
 import { resultDocument } from '../../src/report/json.js';
 import { sampleResult } from './fixture.js';
+import { nsToSeconds } from '../../src/report/csv.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/sim/run.js';
 
 const docOf = (over: Parameters<typeof sampleResult>[0] = {}) => asResultDoc(resultDocument(sampleResult(over)), 'x.json');
 
@@ -68,6 +71,15 @@ describe('HTML report', () => {
     expect(html).toContain('<canvas class="pagemap-canvas" data-snap="0" data-proc="0">');
     expect(html).toContain('app: 1 active, 1 LRU, 1 free');
     expect(html).toContain('<span class="bad">ENOSPC 2</span>');
+  });
+
+  it('lists the OOM killer victims of near-oom, as the result has them', () => {
+    const r = runScenario(loadScenarioFile('scenarios/near-oom.yaml'));
+    const k = r.oomKills?.[0];
+    expect(k).toBeDefined();
+    const html = renderHtml(asResultDoc(resultDocument(r), 'near-oom.json'), assets);
+    expect(html).toContain(`<td class="l">${k?.comm}-${k?.pid}</td><td>${nsToSeconds(k?.timeNs ?? 0)}</td><td>${k?.badness}</td>`);
+    expect(renderHtml(docOf(), assets)).not.toContain('OOM kill');
   });
 
   it('is deterministic', () => {

@@ -110,6 +110,16 @@ export interface ResultDoc {
   readonly series: readonly DocSample[];
   /** Kernel-named counters (`/proc/vmstat` names), when the writer had them. */
   readonly vmstat?: Readonly<Record<string, number>>;
+  /** The OOM killer's victims, when it ran. */
+  readonly oomKills?: readonly {
+    readonly timeNs: number;
+    readonly pid: number;
+    readonly comm: string;
+    readonly badness: number;
+    readonly oomScoreAdj: number;
+    readonly pagesFreed: number;
+    readonly trigger: { readonly pid: number; readonly comm: string };
+  }[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -118,6 +118,13 @@ export function memoryBlock(d: ResultDoc): string {
       stalls.map((s) => [`${s.comm}-${s.pid}`, s.owner, s.allocations, s.directReclaims, nsToSeconds(s.stallNs), nsToSeconds(s.maxStallNs)]),
     );
   }
+  const kills = d.oomKills ?? [];
+  if (kills.length > 0) {
+    html += table(
+      [['OOM kill: victim', 'l'], 'time (s)', 'badness', 'oom_score_adj', 'pages freed', ['invoked by', 'l']],
+      kills.map((k) => [`${k.comm}-${k.pid}`, nsToSeconds(k.timeNs), k.badness, k.oomScoreAdj, k.pagesFreed, `${k.trigger.comm}-${k.trigger.pid}`]),
+    );
+  }
   return html;
 }
 
