@@ -47,9 +47,11 @@ export interface CheckArgs {
 
 export interface ReportArgs {
   readonly command: 'report';
-  /** A `run --json` result file. */
+  /** A `run --json` result file (or a `sweep --json` result). */
   readonly result: string;
   readonly out: string;
+  /** `--metrics REGEX` (sweep results only): chart only the matching metrics. */
+  readonly metrics?: string | undefined;
 }
 
 export interface SchemaArgs {
@@ -79,6 +81,8 @@ export interface SweepArgs {
   readonly out: string | undefined;
   /** `--metrics REGEX`: the summary table shows only the metrics whose name matches. */
   readonly metrics: string | undefined;
+  /** `--html FILE`: the comparison page (as `shrinksim report SWEEP.json` writes it). */
+  readonly html?: string | undefined;
   /** Validate and list the points, run nothing. */
   readonly dryRun: boolean;
   readonly progress: boolean;
@@ -150,10 +154,11 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('--shard <I/N>', 'run only shard I of N (runs with (point*seeds+seedIndex) % N == I); needs --out')
     .option('--out <dir>', 'write the shard file shard-I-of-N.json into this directory')
     .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('--html <file>', 'write the comparison page (as shrinksim report SWEEP.json writes it)')
     .option('--dry-run', 'validate every point and list them with their run indices; run nothing', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; dryRun: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; html?: string; dryRun: boolean; progress: boolean; quiet: boolean }) => {
       set({
         command: 'sweep',
         scenario,
@@ -166,6 +171,7 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
         shard: o.shard,
         out: o.out,
         metrics: o.metrics,
+        ...(o.html === undefined ? {} : { html: o.html }),
         dryRun: o.dryRun,
         progress: o.progress,
         quiet: o.quiet,
@@ -265,10 +271,11 @@ export function parseCli(argv: readonly string[]): ParseResult {
   program
     .command('report')
     .description('render a run --json result as one self-contained HTML file (opens offline)')
-    .argument('<result>', 'result JSON written by `shrinksim run --json`')
+    .argument('<result>', 'result JSON written by `shrinksim run --json` (or `sweep --json`: the comparison page)')
     .requiredOption('-o, --out <file>', 'HTML file to write')
-    .action((file: string, o: { out: string }) => {
-      result = { command: 'report', result: file, out: o.out };
+    .option('--metrics <regex>', 'sweep results: chart only the metrics whose name matches')
+    .action((file: string, o: { out: string; metrics?: string }) => {
+      result = { command: 'report', result: file, out: o.out, ...(o.metrics === undefined ? {} : { metrics: o.metrics }) };
     });
 
   program
