@@ -56,7 +56,7 @@ function pointsTable(doc: SweepDoc): string {
   const rows: Cell[][] = doc.points.map((p, i) => [
     i === doc.reference ? { html: `<b>${esc(i)}</b>` } : i,
     ...doc.params.map((k): Cell => ({ html: `<code>${esc(valueText(p.params[k]))}</code>`, left: true })),
-    { html: `<code>${esc(p.hash)}</code>`, left: true },
+    { html: `<code>${esc(p.hash)}</code>`, left: true, wrap: true },
     doc.summary[i]!.n,
     { html: i === doc.reference ? '<b>reference</b>' : esc(verdictOf(doc, i)), left: true },
   ]);

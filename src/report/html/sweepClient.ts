@@ -16,6 +16,8 @@ export const SWEEP_CSS = `
 .v-noise { color: #8a6d1f; }
 .v-same { color: #5d6675; }
 tr[hidden], div[hidden] { display: none; }
+#sweep-summary { font-size: 12px; }
+#sweep-summary td, #sweep-summary th { padding: 2px 5px; }
 `;
 
 export const SWEEP_JS = String.raw`
