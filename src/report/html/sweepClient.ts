@@ -62,19 +62,19 @@ export const SWEEP_JS = String.raw`
       g.restore();
     };
   }
-  // One dot per seed, in a column right of the box, spread a little so equal values stay countable.
+  // One dot per seed right of the box, seed j in column j % 10, so equal values stay countable.
   function seeds(m, rec) {
     return function (u) {
       var g = u.ctx, half = Math.max(4, Math.min(18, (u.bbox.width / P) * 0.12));
       g.save();
       g.fillStyle = C.seed;
-      var n = 0;
+      var n = 0, cols = Math.min(10, Math.max(1, data.seeds.length));
       m.points.forEach(function (p, i) {
         if (!p) return;
         var x0 = u.valToPos(i, 'x', true) + half + px(6);
         p.seeds.forEach(function (v, j) {
           if (v == null) return;
-          var x = x0 + (j % 5) * px(3);
+          var x = x0 + (j % cols) * px(3.5);
           g.beginPath(); g.arc(x, u.valToPos(v, 'y', true), px(2.5), 0, 2 * Math.PI); g.fill();
           n++;
         });
