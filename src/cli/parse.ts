@@ -95,6 +95,8 @@ export interface MergeArgs {
   readonly json: string | undefined;
   readonly csv: string | undefined;
   readonly metrics: string | undefined;
+  /** `--html FILE`: the comparison page. */
+  readonly html?: string | undefined;
   readonly quiet: boolean;
 }
 
@@ -185,9 +187,10 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('--json <file>', 'write rows and summary as JSON')
     .option('--csv <file>', 'write one row per point × seed as CSV')
     .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('--html <file>', 'write the comparison page (as shrinksim report SWEEP.json writes it)')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((inputs: string[], o: { json?: string; csv?: string; metrics?: string; quiet: boolean }) => {
-      set({ command: 'merge', inputs, json: o.json, csv: o.csv, metrics: o.metrics, quiet: o.quiet });
+    .action((inputs: string[], o: { json?: string; csv?: string; metrics?: string; html?: string; quiet: boolean }) => {
+      set({ command: 'merge', inputs, json: o.json, csv: o.csv, metrics: o.metrics, ...(o.html === undefined ? {} : { html: o.html }), quiet: o.quiet });
     });
 
   program
