@@ -142,7 +142,8 @@ function chartData(doc: SweepDoc, picks: readonly MetricPick[]): unknown {
           const r = bySeed.get(`${s.point}/${seed}`);
           return r === undefined ? null : num(r[m.name] ?? 0);
         });
-        return { mean: x.mean, lo: x.ci95?.[0] ?? x.mean, hi: x.ci95?.[1] ?? x.mean, min: num(x.min), max: num(x.max), seeds };
+        // With one seed there is no interval (ci: false): the page draws no box.
+        return { mean: x.mean, lo: x.ci95?.[0] ?? x.mean, hi: x.ci95?.[1] ?? x.mean, ci: x.ci95 !== null, min: num(x.min), max: num(x.max), seeds };
       }),
     })),
   };
@@ -174,7 +175,7 @@ export function renderSweepHtml(doc: SweepDoc, assets: ReportAssets, opts: Sweep
 ${pointsTable(doc)}
 
 <h2>Metrics per point</h2>
-<p class="note">Per point: the mean (blue), its 95 % interval across the seeds (orange box), min–max (grey whisker) and each seed's value (purple dots); the reference point has a pink band. The x axis names each point by its values of the swept parameters. Under each chart, the change of every point against the reference and its verdict: <span class="v-moved">moved</span> = the Welch 95 % interval of the change excludes 0, <span class="v-noise">noise</span> = it contains 0 (the seeds alone could explain it).</p>
+<p class="note">Per point: the mean (blue), its 95 % interval across the seeds (orange box; none with one seed), min–max (grey whisker) and each seed's value (purple dots); the reference point has a pink band. The x axis names each point by its values of the swept parameters. Under each chart, the change of every point against the reference and its verdict: <span class="v-moved">moved</span> = the Welch 95 % interval of the change excludes 0, <span class="v-noise">noise</span> = it contains 0 (the seeds alone could explain it).</p>
 <div class="filter"><label>filter metrics <input type="search" id="metric-filter" placeholder="regular expression, e.g. ^binder\\.|pgscan" size="40"></label>
 <label><input type="checkbox" id="metric-all"> show all ${esc(picks.length)}</label>
 <span id="metric-count" class="note">${esc(shown)} of ${esc(picks.length)} metrics shown${opts.only ? ' (--metrics)' : ': those that moved first, then Binder, reclaim and vmstat ones'}</span></div>

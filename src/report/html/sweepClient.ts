@@ -53,6 +53,7 @@ export const SWEEP_JS = String.raw`
         g.strokeStyle = C.whisker; g.lineWidth = px(1.5);
         g.beginPath(); g.moveTo(x, u.valToPos(p.min, 'y', true)); g.lineTo(x, u.valToPos(p.max, 'y', true)); g.stroke();
         [p.min, p.max].forEach(function (v) { var y = u.valToPos(v, 'y', true); g.beginPath(); g.moveTo(x - half / 2, y); g.lineTo(x + half / 2, y); g.stroke(); });
+        if (!p.ci) return;
         var top = u.valToPos(p.hi, 'y', true), bot = u.valToPos(p.lo, 'y', true);
         var h = Math.max(px(3), bot - top);
         g.fillStyle = C.box; g.fillRect(x - half, top - (h - (bot - top)) / 2, 2 * half, h);
