@@ -33,14 +33,14 @@ const VALUES: Record<string, [MetricValue[], MetricValue[]]> = {
   'shrinker.sb.deferred_max': [[BIG, BIG, BIG], [BIG, BIG, BIG]], // past 2^53
 };
 
-function sweep(over: { name?: string; param?: string; value1?: unknown; values?: typeof VALUES } = {}): { meta: SweepMeta; rows: SweepRow[]; doc: SweepDoc } {
+function sweep(over: { name?: string; param?: string; value1?: unknown; values?: typeof VALUES; seeds?: number[] } = {}): { meta: SweepMeta; rows: SweepRow[]; doc: SweepDoc } {
   const param = over.param ?? 'binder.shrinker.seeks';
   const values = over.values ?? VALUES;
   const meta: SweepMeta = {
     tool: { name: 'shrinksim', version: '0.1.0' },
     scenario: { name: over.name ?? 'unit', file: 'scenarios/unit.yaml' },
     params: [param],
-    seeds: [1, 2, 3],
+    seeds: over.seeds ?? [1, 2, 3],
     reference: 0,
     points: [
       { index: 0, values: [2], hash: `sha256:${'a'.repeat(64)}` },
@@ -129,6 +129,24 @@ describe('sweep comparison page', () => {
       expect(html, line).toBeDefined();
       expect(line.replace(/\s+/g, ' ').trim(), metric).toBe(html.filter((c) => c !== '').join(' ').replace(/\s+/g, ' '));
     }
+  });
+
+  it("the chart data carries each seed's value per point, and no interval with one seed", () => {
+    type Data = { metrics: { name: string; points: { mean: number; lo: number; hi: number; ci: boolean; min: number; max: number; seeds: number[] }[] }[] };
+    const dataOf = (html: string): Data => JSON.parse(/id="shrinksim-sweep-data">(.*?)<\/script>/s.exec(html)![1]!) as Data;
+    const d = dataOf(renderSweepHtml(sweep().doc, assets));
+    const refaults = d.metrics.find((m) => m.name === 'binder.app.refaults')!;
+    expect(refaults.points.map((p) => p.seeds)).toEqual([[10, 12, 14], [20, 22, 24]]);
+    expect(refaults.points[1]).toMatchObject({ mean: 22, min: 20, max: 24, ci: true });
+    expect(refaults.points[1]!.hi - refaults.points[1]!.lo).toBeCloseTo((2 * 4.302653 * 2) / Math.sqrt(3), 4);
+    const one = dataOf(renderSweepHtml(sweep({ seeds: [7] }).doc, assets));
+    const r1 = one.metrics.find((m) => m.name === 'binder.app.refaults')!;
+    expect(r1.points).toEqual([
+      { mean: 10, lo: 10, hi: 10, ci: false, min: 10, max: 10, seeds: [10] },
+      { mean: 20, lo: 20, hi: 20, ci: false, min: 20, max: 20, seeds: [20] },
+    ]);
+    // With one seed any change is `moved?`, and it leads the page.
+    expect(pickMetrics(sweep({ seeds: [7] }).doc)[0]).toMatchObject({ name: 'binder.app.refaults', cls: 'moved?', shown: true });
   });
 
   it('escapes every string: a <script> scenario name, parameter path, value or metric name is text', () => {
