@@ -56,9 +56,11 @@ export interface CheckArgs {
 
 export interface ReportArgs {
   readonly command: 'report';
-  /** A `run --json` result file. */
+  /** A `run --json` result file (or a `sweep --json` result). */
   readonly result: string;
   readonly out: string;
+  /** `--metrics REGEX` (sweep results only): chart only the matching metrics. */
+  readonly metrics?: string | undefined;
 }
 
 export interface SchemaArgs {
@@ -88,6 +90,8 @@ export interface SweepArgs {
   readonly out: string | undefined;
   /** `--metrics REGEX`: the summary table shows only the metrics whose name matches. */
   readonly metrics: string | undefined;
+  /** `--html FILE`: the comparison page (as `shrinksim report SWEEP.json` writes it). */
+  readonly html?: string | undefined;
   /** Validate and list the points, run nothing. */
   readonly dryRun: boolean;
   readonly progress: boolean;
@@ -100,6 +104,8 @@ export interface MergeArgs {
   readonly json: string | undefined;
   readonly csv: string | undefined;
   readonly metrics: string | undefined;
+  /** `--html FILE`: the comparison page. */
+  readonly html?: string | undefined;
   readonly quiet: boolean;
 }
 
@@ -159,10 +165,11 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('--shard <I/N>', 'run only shard I of N (runs with (point*seeds+seedIndex) % N == I); needs --out')
     .option('--out <dir>', 'write the shard file shard-I-of-N.json into this directory')
     .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('--html <file>', 'write the comparison page (as shrinksim report SWEEP.json writes it)')
     .option('--dry-run', 'validate every point and list them with their run indices; run nothing', false)
     .option('--no-progress', 'never show a progress bar')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; dryRun: boolean; progress: boolean; quiet: boolean }) => {
+    .action((scenario: string, o: { set?: string[]; seeds?: string; reference?: string; workers?: number; json?: string; csv?: string; shard?: string; out?: string; metrics?: string; html?: string; dryRun: boolean; progress: boolean; quiet: boolean }) => {
       set({
         command: 'sweep',
         scenario,
@@ -175,6 +182,7 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
         shard: o.shard,
         out: o.out,
         metrics: o.metrics,
+        ...(o.html === undefined ? {} : { html: o.html }),
         dryRun: o.dryRun,
         progress: o.progress,
         quiet: o.quiet,
@@ -188,9 +196,10 @@ function addSweepCommands(program: Command, set: (cmd: CliCommand) => void): voi
     .option('--json <file>', 'write rows and summary as JSON')
     .option('--csv <file>', 'write one row per point × seed as CSV')
     .option('--metrics <regex>', 'the summary table shows only metrics whose name matches')
+    .option('--html <file>', 'write the comparison page (as shrinksim report SWEEP.json writes it)')
     .option('-q, --quiet', 'no summary on stdout', false)
-    .action((inputs: string[], o: { json?: string; csv?: string; metrics?: string; quiet: boolean }) => {
-      set({ command: 'merge', inputs, json: o.json, csv: o.csv, metrics: o.metrics, quiet: o.quiet });
+    .action((inputs: string[], o: { json?: string; csv?: string; metrics?: string; html?: string; quiet: boolean }) => {
+      set({ command: 'merge', inputs, json: o.json, csv: o.csv, metrics: o.metrics, ...(o.html === undefined ? {} : { html: o.html }), quiet: o.quiet });
     });
 
   program
@@ -318,10 +327,11 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .command('report')
     .description('render a run --json result as one self-contained HTML file (opens offline)')
     .addHelpText('after', HELP_AFTER.report)
-    .argument('<result>', 'result JSON written by `shrinksim run --json`')
+    .argument('<result>', 'result JSON written by `shrinksim run --json` (or `sweep --json`: the comparison page)')
     .requiredOption('-o, --out <file>', 'HTML file to write')
-    .action((file: string, o: { out: string }) => {
-      result = { command: 'report', result: file, out: o.out };
+    .option('--metrics <regex>', 'sweep results: chart only the metrics whose name matches')
+    .action((file: string, o: { out: string; metrics?: string }) => {
+      result = { command: 'report', result: file, out: o.out, ...(o.metrics === undefined ? {} : { metrics: o.metrics }) };
     });
 
   program

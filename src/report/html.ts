@@ -35,8 +35,8 @@ export function jsonForScript(v: unknown): string {
 }
 
 /** A `</script` inside inlined library code would end the element early. */
-const scriptText = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1');
-const styleText = (css: string): string => css.replace(/<\/(style)/gi, '<\\/$1');
+export const scriptText = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1');
+export const styleText = (css: string): string => css.replace(/<\/(style)/gi, '<\\/$1');
 
 export function renderHtml(doc: ResultDoc, assets: ReportAssets): string {
   const s = doc.scenario;

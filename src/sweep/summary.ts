@@ -67,9 +67,9 @@ export function fmt(x: MetricValue): string {
   return String(Number(x.toPrecision(4)));
 }
 
-const signed = (x: number): string => (x > 0 ? `+${fmt(x)}` : fmt(x));
-const interval = (ci: readonly [number, number] | null): string => (ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : '—');
-const pct = (rel: number | null): string => (rel === null ? '—' : `${rel > 0 ? '+' : ''}${(rel * 100).toFixed(1)}%`);
+export const signed = (x: number): string => (x > 0 ? `+${fmt(x)}` : fmt(x));
+export const interval = (ci: readonly [number, number] | null): string => (ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : '—');
+export const pct = (rel: number | null): string => (rel === null ? '—' : `${rel > 0 ? '+' : ''}${(rel * 100).toFixed(1)}%`);
 
 function table(rows: readonly string[][], right: ReadonlySet<number>): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { loadReportAssets } from '../../src/report/html/assets.js';
@@ -17,15 +17,13 @@ import { asResultDoc, type ResultDoc } from '../../src/report/html/doc.js';
 import { resultDocument } from '../../src/report/json.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/run.js';
+import { launchChromium, watchErrors } from './browser.js';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-const executablePath = CANDIDATES.find((p) => existsSync(p));
 const dir = mkdtempSync(join(tmpdir(), 'shrinksim-browser-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!executablePath) throw new Error(`no Chromium at ${CANDIDATES.join(', ')}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -47,10 +45,7 @@ interface Drawn {
 
 /** Opens a report and reads back what it drew, counting canvas pixels of each colour. */
 async function open(page: Page, file: string, errors: string[]): Promise<Drawn> {
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-  page.on('pageerror', (e) => void errors.push(String(e)));
-  page.on('dialog', (d) => void (errors.push(`dialog: ${d.message()}`), d.dismiss()));
-  page.on('request', (r) => void (r.url().startsWith('file:') || errors.push(`fetched ${r.url()}`)));
+  watchErrors(page, errors);
   await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => (globalThis as unknown as { shrinksimReport?: { done?: boolean } }).shrinksimReport?.done === true, null, { timeout: 20_000 });
   return page.evaluate(() => {

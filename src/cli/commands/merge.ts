@@ -1,5 +1,5 @@
 /**
- * `shrinksim merge DIR… [--json F] [--csv F]`: the shards of a sweep (directories holding
+ * `shrinksim merge DIR… [--json F] [--csv F] [--html F]`: the shards of a sweep (directories holding
  * shard-*.json, or the files) joined into exactly the unsharded sweep's outputs.
  */
 import type { MergeArgs } from '../parse.js';

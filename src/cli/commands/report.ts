@@ -1,5 +1,6 @@
 /**
- * `shrinksim report RESULT.json -o report.html`: the HTML report of a `run --json` result.
+ * `shrinksim report RESULT.json -o report.html`: the HTML report of a `run --json` result, or
+ * the comparison page of a `sweep --json` result (recognised by its `kind`).
  * `run --html FILE` renders the same page straight from the run (through the same JSON
  * document, so both give the same bytes).
  */
@@ -10,7 +11,10 @@ import { loadReportAssets } from '../../report/html/assets.js';
 import { asResultDoc } from '../../report/html/doc.js';
 import { renderJson } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
+import { renderSweepHtml } from '../../report/sweepHtml.js';
+import { asSweepDoc, isSweepJson } from '../../report/html/sweepDoc.js';
 import { writeFileAtomic } from '../../report/writeFile.js';
+import { metricsFilter } from './sweep.js';
 import { UserError } from '../../util/errors.js';
 
 export function reportHtmlOfResult(result: RunResult): string {
@@ -31,6 +35,13 @@ export function reportCommand(args: ReportArgs): number {
   } catch (e) {
     throw new UserError(`${args.result}: not JSON (${(e as Error).message})`);
   }
+  if (isSweepJson(parsed)) {
+    // A `sweep --json` result: the comparison page.
+    const only = metricsFilter(args.metrics);
+    writeFileAtomic(args.out, renderSweepHtml(asSweepDoc(parsed, args.result), loadReportAssets(), only ? { only } : {}));
+    return 0;
+  }
+  if (args.metrics !== undefined) throw new UserError(`--metrics: applies to a sweep result; ${args.result} is a run result`);
   writeFileAtomic(args.out, renderHtml(asResultDoc(parsed, args.result), loadReportAssets()));
   return 0;
 }

@@ -8,6 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepArgs } from '../parse.js';
+import { loadReportAssets } from '../../report/html/assets.js';
+import { asSweepDoc } from '../../report/html/sweepDoc.js';
+import { renderSweepHtml } from '../../report/sweepHtml.js';
 import { writeFileAtomic } from '../../report/writeFile.js';
 import { planSweepFile, type SweepPlan } from '../../sweep/plan.js';
 import { allRuns, runSweep, type SweepRow } from '../../sweep/pool.js';
@@ -52,10 +55,15 @@ async function progressBar(enabled: boolean, runs: readonly number[], seeds: num
 }
 
 /** Writes `--json`/`--csv` and prints the summary: shared by `sweep` and `merge`. */
-export function writeSweepOutputs(meta: SweepMeta, rows: readonly SweepRow[], o: { json: string | undefined; csv: string | undefined; metrics: string | undefined; quiet: boolean }): void {
+export function writeSweepOutputs(meta: SweepMeta, rows: readonly SweepRow[], o: { json: string | undefined; csv: string | undefined; metrics: string | undefined; quiet: boolean; html?: string | undefined }): void {
   const only = metricsFilter(o.metrics);
   const files: [string, string][] = [];
   if (o.json !== undefined) files.push([o.json, renderSweepJson(meta, rows)]);
+  if (o.html !== undefined) {
+    // Through the JSON document, so `--html` and `report SWEEP.json` give the same bytes.
+    const doc = asSweepDoc(JSON.parse(renderSweepJson(meta, rows)), '(sweep)');
+    files.push([o.html, renderSweepHtml(doc, loadReportAssets(), only ? { only } : {})]);
+  }
   if (o.csv !== undefined) files.push([o.csv, renderSweepCsv(meta, rows)]);
   for (const [f, text] of files) writeFileAtomic(f, text);
   if (!o.quiet) process.stdout.write(renderSweepSummary(meta, rows, metricNames(rows), only));
@@ -95,7 +103,7 @@ export async function sweepCommand(args: SweepArgs): Promise<number> {
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   metricsFilter(args.metrics);
   if (shard && args.out === undefined) throw new UserError('--shard: needs --out DIR (where the shard file goes)');
-  if (args.out !== undefined && (args.json !== undefined || args.csv !== undefined)) {
+  if (args.out !== undefined && (args.json !== undefined || args.csv !== undefined || args.html !== undefined)) {
     throw new UserError('--out: a shard file is not a result; write --json/--csv with `shrinksim merge DIR`');
   }
   const plan = planSweepFile(args.scenario, { sets, seeds, reference: args.reference });

@@ -11,9 +11,9 @@ export function esc(s: string | number | boolean): string {
   return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-type Cell = string | number | { readonly html: string; readonly left?: boolean; readonly wrap?: boolean };
+export type Cell = string | number | { readonly html: string; readonly left?: boolean; readonly wrap?: boolean };
 
-function table(head: readonly (string | readonly [string, 'l'])[], rows: readonly (readonly Cell[])[], cls = ''): string {
+export function table(head: readonly (string | readonly [string, 'l'])[], rows: readonly (readonly Cell[])[], cls = ''): string {
   const th = head.map((h) => (typeof h === 'string' ? `<th>${esc(h)}</th>` : `<th class="l">${esc(h[0])}</th>`)).join('');
   const leftCols = new Set(head.flatMap((h, i) => (typeof h === 'string' ? [] : [i])));
   const td = (c: Cell, i: number): string => {
