@@ -530,15 +530,17 @@ export class ListLru {
   private walkFast<A>(nid: number, s: number, isolate: LruIsolate<A>, arg: A, budget: LruWalkBudget): number {
     const st = this.state;
     let isolated = 0;
+    // The budget in a local (callbacks never see it), stored back on every way out.
+    let left = budget.nrToWalk;
     restart: for (;;) {
       // The lock may have been dropped before a restart, and the memcg reparented in the
       // meantime: its list is gone, as when the kernel's lookup returns NULL.
       if (this.alias[s] !== NIL) break;
       let item = this.head[s]!;
       while (item !== NIL) {
-        if (budget.nrToWalk <= 0) break restart;
+        if (left <= 0) break restart;
         // Charged before the callback, so that retries also consume budget.
-        budget.nrToWalk--;
+        left--;
         // Re-read: a callback may add on another node and grow the arrays.
         const nx = this.next[item]!;
         const status: LruStatus = isolate(item, st, arg);
@@ -546,12 +548,19 @@ export class ListLru {
           item = nx;
           continue;
         }
-        if (status === LRU_REMOVED || status === LRU_REMOVED_RETRY) {
+        if (status === LRU_REMOVED) {
+          isolated++;
+          this.nodeTotal[nid]!--;
+          item = nx;
+          continue;
+        }
+        if (status === LRU_REMOVED_RETRY) {
           isolated++;
           this.nodeTotal[nid]!--;
           // The lock was dropped: the saved next pointer can no longer be trusted.
-          if (status === LRU_REMOVED_RETRY) continue restart;
-        } else if (status === LRU_ROTATE) {
+          continue restart;
+        }
+        if (status === LRU_ROTATE) {
           this.unlink(s, item);
           this.linkTail(s, item);
         } else if (status === LRU_RETRY) {
@@ -559,12 +568,15 @@ export class ListLru {
         } else if (status === LRU_STOP) {
           break restart;
         } else {
+          budget.nrToWalk = left;
           throw lruBug(`unknown lru_status ${describe(status)} (BUG)`);
         }
         item = nx;
       }
       break;
     }
+    // Not in a finally: a try/finally here made V8 deoptimise the walk on every call.
+    budget.nrToWalk = left;
     return isolated;
   }
 
