@@ -45,9 +45,9 @@ export class CBuffer implements RbNode<CBuffer> {
   async = false;
   /** The allocator the buffer belongs to (a handle from another process is not ours). */
   owner: CBinderAlloc | null = null;
-  dataSize = 0n;
-  offsetsSize = 0n;
-  extraSize = 0n;
+  dataSize: bigint | number = 0n;
+  offsetsSize: bigint | number = 0n;
+  extraSize: bigint | number = 0n;
   constructor(public start: number) {}
 }
 

@@ -283,7 +283,7 @@ export class BinderSystem {
    * fields built only when a trace sink listens). Sizes are the size_t values the allocator
    * checks (bigint: scripts may ask for sizes near 2^64).
    */
-  allocBuffer(p: BinderProc, dataSize: bigint, offsetsSize: bigint, extraSize: bigint, isAsync: boolean, task: TaskRef): AllocBufferResult {
+  allocBuffer(p: BinderProc, dataSize: bigint | number, offsetsSize: bigint | number, extraSize: bigint | number, isAsync: boolean, task: TaskRef): AllocBufferResult {
     const prev = this.task;
     this.task = task;
     try {
@@ -292,7 +292,10 @@ export class BinderSystem {
       this.installedCount += p.pages.stats.installs - installsBefore;
       if (r.ok && p.driver === 'c') {
         const transaction = this.nextTransactionId++;
-        if (this.opts.traceSink) this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize, offsetsSize, extraSize }, 0);
+        if (this.opts.traceSink) {
+          const [d, o, e] = [BigInt(dataSize), BigInt(offsetsSize), BigInt(extraSize)];
+          this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize: d, offsetsSize: o, extraSize: e }, 0);
+        }
         else this.tally[TRANSACTION_ALLOC_BUF] = (this.tally[TRANSACTION_ALLOC_BUF] as number) + 1;
       }
       return r;
