@@ -159,6 +159,8 @@ export class BinderSystem {
           this.waits[lock] += ns;
         },
         tally: this.tallyFn,
+        // No trace sink: the allocator counts its events straight into the tally.
+        counts: opts.traceSink === undefined ? this.tally : undefined,
       });
       // binder_alloc.c of the registry's kernel profile (6.1 walks page ranges its own way).
       if (proc.alloc instanceof CBinderAlloc) proc.alloc.kernel = this.registry.profile;
