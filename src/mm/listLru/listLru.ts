@@ -210,8 +210,9 @@ export class ListLru {
     this.checkUnlocked(nid, 'list_lru_add');
     if (item >= this.owner.length) this.growItems(item + 1);
     if (this.owner[item] !== NIL) return false;
-    const m = this.resolveMemcg(memcgIdx);
-    const s = this.ensureRow(m) + nid;
+    // Not memcg-aware: only the node-level row exists, created first (sublists 0..nrNodes-1).
+    const m = this.memcgAware ? this.resolveMemcg(memcgIdx) : -1;
+    const s = this.memcgAware ? this.ensureRow(m) + nid : nid;
     this.linkTail(s, item);
     this.owner[item] = s;
     // Only the first item changes what memcg reclaim needs to know.
@@ -231,7 +232,8 @@ export class ListLru {
    */
   del(item: number): boolean {
     if (!this.isListed(item)) return false;
-    const s = this.sublistOf(item);
+    // Only a memcg-aware lru reparents, so only its items may need an alias followed.
+    const s = this.memcgAware ? this.sublistOf(item) : this.owner[item]!;
     const nid = this.subNid[s]!;
     this.checkUnlocked(nid, 'list_lru_del');
     this.unlink(s, item);
