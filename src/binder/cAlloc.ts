@@ -11,7 +11,7 @@
 import { PAGE_SHIFT, PAGE_SIZE, sizeTDiff } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
 import { PAGE_INSTALLED, type BinderPages } from './pages.js';
-import type { BinderEventName, BinderPageEventName } from './trace.js';
+import { BINDER_EVENT_ID, type BinderEventName, type BinderPageEventName } from './trace.js';
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
 import { requestSize } from './requestSize.js';
 
@@ -23,6 +23,15 @@ const pageDown = (x: number): number => x & PAGE_MASK;
 /** `PAGE_ALIGN(x)` */
 const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
 
+/** BINDER_EVENT_ID of the allocator's own events, resolved once. */
+const ID_ALLOC_LRU_START = BINDER_EVENT_ID.binder_alloc_lru_start;
+const ID_ALLOC_LRU_END = BINDER_EVENT_ID.binder_alloc_lru_end;
+const ID_FREE_LRU_START = BINDER_EVENT_ID.binder_free_lru_start;
+const ID_FREE_LRU_END = BINDER_EVENT_ID.binder_free_lru_end;
+const ID_ALLOC_PAGE_START = BINDER_EVENT_ID.binder_alloc_page_start;
+const ID_ALLOC_PAGE_END = BINDER_EVENT_ID.binder_alloc_page_end;
+const ID_UPDATE_PAGE_RANGE = BINDER_EVENT_ID.binder_update_page_range;
+
 /**
  * The allocator's environment, plus an optional counter for events nobody records: when
  * `tally(name)` returns true the event was counted and no record is built; false means a
@@ -30,6 +39,11 @@ const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
  */
 export interface CAllocEnv extends AllocEnv {
   tally?(name: BinderEventName): boolean;
+  /**
+   * Optional, and only when no record of any event is ever wanted: the tally itself, indexed
+   * by BINDER_EVENT_ID, which the allocator increments by index (no call, no name lookup).
+   */
+  readonly counts?: Float64Array | undefined;
 }
 
 /** `struct binder_buffer` (the fields the allocator uses). */
@@ -45,9 +59,9 @@ export class CBuffer implements RbNode<CBuffer> {
   async = false;
   /** The allocator the buffer belongs to (a handle from another process is not ours). */
   owner: CBinderAlloc | null = null;
-  dataSize = 0n;
-  offsetsSize = 0n;
-  extraSize = 0n;
+  dataSize: bigint | number = 0n;
+  offsetsSize: bigint | number = 0n;
+  extraSize: bigint | number = 0n;
   constructor(public start: number) {}
 }
 
@@ -112,12 +126,22 @@ export class CBinderAlloc {
   }
 
   /** A page tracepoint: counted only, or emitted as a record when one is wanted. */
-  private pageEvent(name: BinderPageEventName, pageIndex: number, depth: number): void {
+  private pageEvent(name: BinderPageEventName, id: number, pageIndex: number, depth: number): void {
+    const counts = this.env.counts;
+    if (counts !== undefined) {
+      counts[id] = counts[id]! + 1;
+      return;
+    }
     if (this.env.tally?.(name) !== true) this.env.emit({ name, proc: this.env.pid, pageIndex }, depth);
   }
 
   /** `binder_update_page_range` (under the alloc lock: depth 1). */
   private rangeEvent(allocate: boolean, start: number, end: number): void {
+    const counts = this.env.counts;
+    if (counts !== undefined) {
+      counts[ID_UPDATE_PAGE_RANGE] = counts[ID_UPDATE_PAGE_RANGE]! + 1;
+      return;
+    }
     if (this.env.tally?.('binder_update_page_range') === true) return;
     this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate, offset: start, size: sizeTDiff(end, start) }, 1);
   }
@@ -130,10 +154,10 @@ export class CBinderAlloc {
     // start and end are page-aligned: pages start>>12 .. (end>>12) - 1.
     for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
       if ((flags[i]! & PAGE_INSTALLED) !== 0) {
-        this.pageEvent('binder_alloc_lru_start', i, 1);
+        this.pageEvent('binder_alloc_lru_start', ID_ALLOC_LRU_START, i, 1);
         // The kernel WARNs if the page was not listed; the model keeps going the same way.
         if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
-        this.pageEvent('binder_alloc_lru_end', i, 1);
+        this.pageEvent('binder_alloc_lru_end', ID_ALLOC_LRU_END, i, 1);
         continue;
       }
       if (i + 1 > this.pages.pagesHigh) this.pages.pagesHigh = i + 1;
@@ -173,9 +197,9 @@ export class CBinderAlloc {
     const flags = this.pageFlags;
     for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
       if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
-      this.pageEvent('binder_free_lru_start', i, 1);
+      this.pageEvent('binder_free_lru_start', ID_FREE_LRU_START, i, 1);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
-      this.pageEvent('binder_free_lru_end', i, 1);
+      this.pageEvent('binder_free_lru_end', ID_FREE_LRU_END, i, 1);
     }
   }
 
@@ -283,7 +307,7 @@ export class CBinderAlloc {
     const final = pageAlign(b.start + size) >> PAGE_SHIFT;
     for (let i = b.start >> PAGE_SHIFT; i < final; i++) {
       if ((flags[i]! & PAGE_INSTALLED) !== 0) continue;
-      this.pageEvent('binder_alloc_page_start', i, 0);
+      this.pageEvent('binder_alloc_page_start', ID_ALLOC_PAGE_START, i, 0);
       // `binder_install_single_page`: mm reference, then the mmap lock for write (several
       // tasks may race to install the same page), then the vma must still be there.
       if (!this.env.mmAlive()) return failure('ESRCH', 'mm gone');
@@ -291,7 +315,7 @@ export class CBinderAlloc {
       if (!this.env.mapped()) return failure('ESRCH', 'no vma');
       if (this.env.pageAllocFails(i)) return failure('ENOMEM', 'failed to allocate page');
       this.pages.install(i);
-      this.pageEvent('binder_alloc_page_end', i, 0);
+      this.pageEvent('binder_alloc_page_end', ID_ALLOC_PAGE_END, i, 0);
     }
     return undefined;
   }

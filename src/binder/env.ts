@@ -32,11 +32,14 @@ export interface AllocEnv {
   pageAllocFails(index: number): boolean;
 }
 
-/** A request as `binder_alloc_new_buf` receives it (size_t values). */
+/**
+ * A request as `binder_alloc_new_buf` receives it (size_t values): bigint, or, on the typed
+ * path of generated transactions, a number that is a non-negative safe integer.
+ */
 export interface AllocRequest {
-  readonly dataSize: bigint;
-  readonly offsetsSize: bigint;
-  readonly extraSize: bigint;
+  readonly dataSize: bigint | number;
+  readonly offsetsSize: bigint | number;
+  readonly extraSize: bigint | number;
   readonly isAsync: boolean;
 }
 

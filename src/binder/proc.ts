@@ -33,6 +33,11 @@ export interface ProcHooks {
    * when the event must go through `emit`. Without it every event goes through `emit`.
    */
   tally?(name: BinderEventName): boolean;
+  /**
+   * Optional, with `tally`, when no record of any event is ever wanted: the tally array
+   * itself (indexed by BINDER_EVENT_ID), which the allocator increments directly.
+   */
+  readonly counts?: Float64Array | undefined;
 }
 
 export interface ProcSpec {
@@ -252,11 +257,13 @@ export class BinderProc {
  */
 class ProcAllocEnv implements CAllocEnv {
   readonly pid: number;
+  readonly counts: Float64Array | undefined;
   constructor(
     private readonly proc: BinderProc,
     private readonly hooks: ProcHooks,
   ) {
     this.pid = proc.pid;
+    this.counts = hooks.tally !== undefined ? hooks.counts : undefined;
   }
   /** ProcHooks.tally when the system has it; false (emit a record) otherwise. */
   tally(name: BinderEventName): boolean {

@@ -14,6 +14,7 @@ export type RequestSize = { readonly ok: true; readonly size: number } | BinderF
 
 /** Below this every sum of three aligned sizes is exact in a JS number (as in sanitizedSize). */
 const SMALL = 1n << 48n;
+const SMALL_N = 2 ** 48;
 const align8 = (x: number): number => Math.ceil(x / POINTER_SIZE) * POINTER_SIZE;
 
 /** The request's size in bytes, or the failure the driver returns without taking the lock. */
@@ -21,21 +22,32 @@ export function requestSize(req: AllocRequest, bufferSize: number, freeAsyncSpac
   const d = req.dataSize;
   const o = req.offsetsSize;
   const e = req.extraSize;
-  if (d < SMALL && o < SMALL && e < SMALL) {
-    // sanitizedSize's own fast path, kept in numbers: no size_t wrap is possible, never 0.
-    const t = align8(Number(d)) + (o === 0n ? 0 : align8(Number(o))) + (e === 0n ? 0 : align8(Number(e)));
-    const size = t < POINTER_SIZE ? POINTER_SIZE : t;
-    if (size > bufferSize) {
-      if (req.isAsync && freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
-      return failure('ENOSPC', 'no address space');
-    }
-    return { ok: true, size };
+  if (typeof d === 'number' && typeof o === 'number' && typeof e === 'number' && d < SMALL_N && o < SMALL_N && e < SMALL_N) {
+    // The typed path: sizes already numbers, no BigInt made or compared.
+    return sizedInNumbers(d, o, e, req.isAsync, bufferSize, freeAsyncSpace);
   }
+  return requestSizeBig(BigInt(d), BigInt(o), BigInt(e), req.isAsync, bufferSize, freeAsyncSpace);
+}
+
+/** Sizes each below 2^48: sanitizedSize's fast path in numbers (no size_t wrap, never 0). */
+function sizedInNumbers(d: number, o: number, e: number, isAsync: boolean, bufferSize: number, freeAsyncSpace: number): RequestSize {
+  const t = align8(d) + (o === 0 ? 0 : align8(o)) + (e === 0 ? 0 : align8(e));
+  const size = t < POINTER_SIZE ? POINTER_SIZE : t;
+  if (size > bufferSize) {
+    if (isAsync && freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
+    return failure('ENOSPC', 'no address space');
+  }
+  return { ok: true, size };
+}
+
+/** The bigint sizes of scripts (which may ask for sizes near 2^64). */
+function requestSizeBig(d: bigint, o: bigint, e: bigint, isAsync: boolean, bufferSize: number, freeAsyncSpace: number): RequestSize {
+  if (d < SMALL && o < SMALL && e < SMALL) return sizedInNumbers(Number(d), Number(o), Number(e), isAsync, bufferSize, freeAsyncSpace);
   const size = sanitizedSize(d, o, e);
   if (size === 0n) return failure('EINVAL', 'invalid size');
   if (size > BigInt(bufferSize)) {
     // Larger than the whole mapping: nothing can fit it (and it might not fit a JS number).
-    if (req.isAsync && BigInt(freeAsyncSpace) < size) return failure('ENOSPC', 'no async space left');
+    if (isAsync && BigInt(freeAsyncSpace) < size) return failure('ENOSPC', 'no async space left');
     return failure('ENOSPC', 'no address space');
   }
   return { ok: true, size: Number(size) };

@@ -83,8 +83,11 @@ export interface BinderSystemOptions {
 export class BinderSystem {
   readonly procs: BinderProc[] = [];
   private readonly byName = new Map<string, BinderProc>();
-  /** Item id → owning process (items are `proc base + page index`). */
-  private itemOwner: Int32Array;
+  /**
+   * Item id → owning process's `procs` index + 1, 0 for none (items are `proc base + page
+   * index`). Uint16 while the process count allows (2 bytes per page), Int32 beyond.
+   */
+  private itemOwner: Uint16Array | Int32Array;
   readonly freelists = new Map<BinderDriver, BinderFreelist>();
   readonly shrinkers: BinderShrinker[] = [];
   /** Tracepoint tally, indexed by BINDER_EVENT_ID. */
@@ -144,7 +147,7 @@ export class BinderSystem {
     let base = 0;
     const total = opts.procs.reduce((s, p) => s + Math.ceil(Math.min(p.mmapBytes, 4 << 20) / 4096), 0);
     this.totalPages = Math.max(total, 1);
-    this.itemOwner = new Int32Array(this.totalPages).fill(-1);
+    this.itemOwner = opts.procs.length < 0xffff ? new Uint16Array(this.totalPages) : new Int32Array(this.totalPages);
     for (const spec of opts.procs) {
       if (this.byName.has(spec.name)) throw new UserError(`binder.procs: duplicate process name "${spec.name}"`);
       if (!(spec.mmapBytes > 0)) throw new UserError(`binder.procs[${spec.name}].mmap: expected a size above 0`);
@@ -156,13 +159,15 @@ export class BinderSystem {
           this.waits[lock] += ns;
         },
         tally: this.tallyFn,
+        // No trace sink: the allocator counts its events straight into the tally.
+        counts: opts.traceSink === undefined ? this.tally : undefined,
       });
       // binder_alloc.c of the registry's kernel profile (6.1 walks page ranges its own way).
       if (proc.alloc instanceof CBinderAlloc) proc.alloc.kernel = this.registry.profile;
       const idx = this.procs.length;
       this.procs.push(proc);
       this.byName.set(spec.name, proc);
-      this.itemOwner.fill(idx, base, base + proc.pages.nrPages);
+      this.itemOwner.fill(idx + 1, base, base + proc.pages.nrPages);
       base += proc.pages.nrPages;
     }
     // Module init: each driver's shrinker once, in the order the drivers first appear.
@@ -254,8 +259,8 @@ export class BinderSystem {
   /** The walk's callback: resolve the page id to its process (O(1)) and run the driver's isolate. */
   private isolateItem(item: number, list: LruListHandle): LruStatus {
     const owner = this.itemOwner[item];
-    if (owner === undefined || owner < 0) throw new Error(`binder freelist: item ${item} has no owner`);
-    const p = this.procs[owner] as BinderProc;
+    if (owner === undefined || owner === 0) throw new Error(`binder freelist: item ${item} has no owner`);
+    const p = this.procs[owner - 1] as BinderProc;
     const index = item - p.pages.base;
     const was = p.pages.isInstalled(index);
     const status = lruStatusOf(p.isolate(index, list, this.now, this.emitFn));
@@ -280,7 +285,7 @@ export class BinderSystem {
    * fields built only when a trace sink listens). Sizes are the size_t values the allocator
    * checks (bigint: scripts may ask for sizes near 2^64).
    */
-  allocBuffer(p: BinderProc, dataSize: bigint, offsetsSize: bigint, extraSize: bigint, isAsync: boolean, task: TaskRef): AllocBufferResult {
+  allocBuffer(p: BinderProc, dataSize: bigint | number, offsetsSize: bigint | number, extraSize: bigint | number, isAsync: boolean, task: TaskRef): AllocBufferResult {
     const prev = this.task;
     this.task = task;
     try {
@@ -289,7 +294,10 @@ export class BinderSystem {
       this.installedCount += p.pages.stats.installs - installsBefore;
       if (r.ok && p.driver === 'c') {
         const transaction = this.nextTransactionId++;
-        if (this.opts.traceSink) this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize, offsetsSize, extraSize }, 0);
+        if (this.opts.traceSink) {
+          const [d, o, e] = [BigInt(dataSize), BigInt(offsetsSize), BigInt(extraSize)];
+          this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize: d, offsetsSize: o, extraSize: e }, 0);
+        }
         else this.tally[TRANSACTION_ALLOC_BUF] = (this.tally[TRANSACTION_ALLOC_BUF] as number) + 1;
       }
       return r;

@@ -129,7 +129,8 @@ export class MachineBinder {
       this.sync(task);
       return null;
     }
-    const r = sys.allocBuffer(p, BigInt(req.data), BigInt(req.offsets), 0n, req.oneway, task);
+    // Numbers straight through: the allocator's typed path makes no BigInt per transaction.
+    const r = sys.allocBuffer(p, req.data, req.offsets, 0, req.oneway, task);
     this.sync(task);
     this.emitAlloc(p.name, r.ok ? null : r.error);
     return r.ok ? r.buffer : null;

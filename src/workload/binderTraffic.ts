@@ -15,12 +15,15 @@ import type { BinderBufferRef, Fireable, Generator, WorkloadCtx } from './types.
 /** binder_transaction rejects an offsets size that is not pointer-aligned; generators align down. */
 const alignOffsets = (n: number): number => Math.floor(n / 8) * 8;
 
-/** A live buffer: the event that frees it after its hold time. */
+/**
+ * A live buffer: the event that frees it after its hold time. Recycled once fired (the
+ * queue and `live` no longer hold it), so a run allocates as many as are live at once.
+ */
 class Held implements Fireable {
   constructor(
     private readonly owner: { release(h: Held): void },
-    readonly buffer: BinderBufferRef,
-    readonly seq: number,
+    public buffer: BinderBufferRef,
+    public seq: number,
     public slot: number,
   ) {}
   fire(): void {
@@ -37,6 +40,7 @@ export function binderTraffic(gen: BinderTrafficGen): Generator {
       const holds = ctx.rng(':hold');
       const proc = ctx.binderProc(gen.proc);
       const live: Held[] = [];
+      const spare: Held[] = [];
       let seq = 0;
       const owner = {
         release(h: Held): void {
@@ -46,6 +50,7 @@ export function binderTraffic(gen: BinderTrafficGen): Generator {
             last.slot = h.slot;
           }
           ctx.binderFree(proc, h.buffer, gen.task);
+          spare.push(h);
         },
       };
       ctx.binderLabels(proc, () => live.map((h) => [h.buffer, `${gen.name}#${h.seq}`] as const));
@@ -58,7 +63,13 @@ export function binderTraffic(gen: BinderTrafficGen): Generator {
         const hold = drawTime(holds, gen.hold);
         const buffer = ctx.binderTransact(proc, { data, offsets, oneway }, gen.task);
         if (buffer === null) return;
-        const h = new Held(owner, buffer, n, live.length);
+        let h = spare.pop();
+        if (h === undefined) h = new Held(owner, buffer, n, live.length);
+        else {
+          h.buffer = buffer;
+          h.seq = n;
+          h.slot = live.length;
+        }
         live.push(h);
         ctx.schedule(ctx.now() + hold, h);
       };

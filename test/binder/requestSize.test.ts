@@ -45,6 +45,26 @@ describe('requestSize', () => {
     );
   });
 
+  it('takes sizes as numbers (the typed path of generated transactions) with the same answers', () => {
+    // Safe integers only: near 2^48 (the number path's edge) and up to 2^53 − 1, mixed with bigints.
+    const numArb = fc.oneof(
+      fc.integer({ min: 0, max: 300_000 }),
+      fc.integer({ min: 2 ** 48 - 16, max: 2 ** 48 + 16 }),
+      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    );
+    const mixed = fc.oneof(numArb, sizeArb);
+    fc.assert(
+      fc.property(mixed, mixed, mixed, fc.boolean(), fc.integer({ min: 1, max: 4 << 20 }), fc.integer({ min: 0, max: 2 << 20 }), (d, o, e, isAsync, bufferSize, freeAsync) => {
+        expect(requestSize({ dataSize: d, offsetsSize: o, extraSize: e, isAsync }, bufferSize, freeAsync)).toEqual(
+          expected(BigInt(d), BigInt(o), BigInt(e), isAsync, bufferSize, freeAsync),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+    // 4089 aligns to 4096, plus 8 of offsets.
+    expect(requestSize({ dataSize: 4089, offsetsSize: 8, extraSize: 0, isAsync: false }, 8192, 2048)).toEqual({ ok: true, size: 4104 });
+  });
+
   it('pads an empty request to 8 bytes and aligns each part to 8', () => {
     expect(requestSize({ dataSize: 0n, offsetsSize: 0n, extraSize: 0n, isAsync: false }, 4096, 2048)).toEqual({ ok: true, size: 8 });
     expect(requestSize({ dataSize: 1n, offsetsSize: 9n, extraSize: 17n, isAsync: false }, 4096, 2048)).toEqual({ ok: true, size: 8 + 16 + 24 });

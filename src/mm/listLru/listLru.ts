@@ -210,8 +210,9 @@ export class ListLru {
     this.checkUnlocked(nid, 'list_lru_add');
     if (item >= this.owner.length) this.growItems(item + 1);
     if (this.owner[item] !== NIL) return false;
-    const m = this.resolveMemcg(memcgIdx);
-    const s = this.ensureRow(m) + nid;
+    // Not memcg-aware: only the node-level row exists, created first (sublists 0..nrNodes-1).
+    const m = this.memcgAware ? this.resolveMemcg(memcgIdx) : -1;
+    const s = this.memcgAware ? this.ensureRow(m) + nid : nid;
     this.linkTail(s, item);
     this.owner[item] = s;
     // Only the first item changes what memcg reclaim needs to know.
@@ -231,7 +232,8 @@ export class ListLru {
    */
   del(item: number): boolean {
     if (!this.isListed(item)) return false;
-    const s = this.sublistOf(item);
+    // Only a memcg-aware lru reparents, so only its items may need an alias followed.
+    const s = this.memcgAware ? this.sublistOf(item) : this.owner[item]!;
     const nid = this.subNid[s]!;
     this.checkUnlocked(nid, 'list_lru_del');
     this.unlink(s, item);
@@ -530,15 +532,17 @@ export class ListLru {
   private walkFast<A>(nid: number, s: number, isolate: LruIsolate<A>, arg: A, budget: LruWalkBudget): number {
     const st = this.state;
     let isolated = 0;
+    // The budget in a local (callbacks never see it), stored back on every way out.
+    let left = budget.nrToWalk;
     restart: for (;;) {
       // The lock may have been dropped before a restart, and the memcg reparented in the
       // meantime: its list is gone, as when the kernel's lookup returns NULL.
       if (this.alias[s] !== NIL) break;
       let item = this.head[s]!;
       while (item !== NIL) {
-        if (budget.nrToWalk <= 0) break restart;
+        if (left <= 0) break restart;
         // Charged before the callback, so that retries also consume budget.
-        budget.nrToWalk--;
+        left--;
         // Re-read: a callback may add on another node and grow the arrays.
         const nx = this.next[item]!;
         const status: LruStatus = isolate(item, st, arg);
@@ -546,12 +550,19 @@ export class ListLru {
           item = nx;
           continue;
         }
-        if (status === LRU_REMOVED || status === LRU_REMOVED_RETRY) {
+        if (status === LRU_REMOVED) {
+          isolated++;
+          this.nodeTotal[nid]!--;
+          item = nx;
+          continue;
+        }
+        if (status === LRU_REMOVED_RETRY) {
           isolated++;
           this.nodeTotal[nid]!--;
           // The lock was dropped: the saved next pointer can no longer be trusted.
-          if (status === LRU_REMOVED_RETRY) continue restart;
-        } else if (status === LRU_ROTATE) {
+          continue restart;
+        }
+        if (status === LRU_ROTATE) {
           this.unlink(s, item);
           this.linkTail(s, item);
         } else if (status === LRU_RETRY) {
@@ -559,12 +570,15 @@ export class ListLru {
         } else if (status === LRU_STOP) {
           break restart;
         } else {
+          budget.nrToWalk = left;
           throw lruBug(`unknown lru_status ${describe(status)} (BUG)`);
         }
         item = nx;
       }
       break;
     }
+    // Not in a finally: a try/finally here made V8 deoptimise the walk on every call.
+    budget.nrToWalk = left;
     return isolated;
   }
 
