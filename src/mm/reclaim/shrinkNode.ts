@@ -19,6 +19,8 @@ import { shrinkLruvec } from './shrinkLruvec.js';
 import { flushReclaimState, isCgroupReclaim, isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { lruGenShrinkNode } from './shrinkMany.js';
 import { countLruPass } from '../vmstat.js';
+import type { MemcgRef } from '../shrinker/types.js';
+import { tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 
 export { flushReclaimState } from './scanControl.js';
 
@@ -49,6 +51,9 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
         );
       }
     }
+    // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
+    // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
+    if (!root) reclaimMemcgLruvec(mem, node, sc, deps, memcg);
     const out = deps.shrinkSlab({
       path: sc.path,
       task: sc.task,
@@ -61,4 +66,15 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
     if (partialAllowed && sc.nrReclaimed >= sc.nrToReclaim) break;
   }
   flushReclaimState(sc, root);
+}
+
+/** The LRU part of shrink_node_memcgs for one memcg of a memcg-targeted walk. */
+function reclaimMemcgLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps, memcg: MemcgRef | null): void {
+  const lrugen = deps.memcgLruvec?.(memcg, node.nid);
+  if (!lrugen) return;
+  const lru = tryToShrinkLruvec(mem, node, lrugen, sc);
+  deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
+  if (deps.vmstat) {
+    countLruPass(deps.vmstat, { kswapd: false, cgroup: true }, { file: lru.scannedFile, anon: lru.scannedAnon }, { file: lru.reclaimedFile, anon: lru.reclaimedAnon });
+  }
 }
