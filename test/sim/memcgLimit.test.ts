@@ -1,0 +1,93 @@
+/**
+ * The bundled memcg-limit scenario (scenarios/memcg-limit.yaml) against the kernel's rules and
+ * the shape of the real p3 phase (../shared/traces/linux-6.12.95/trace_p3_memcg.txt.gz): 1,020
+ * charge-triggered reclaims of the child memcg `rk`, every one with gfp
+ * GFP_NOFS|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_NORETRY|__GFP_HARDWALL|__GFP_MOVABLE, 1,018 of them
+ * reclaiming 64 pages; every shrink_slab on rk's memcg; the superblock shrinkers return
+ * SHRINK_STOP without __GFP_FS, so rk's deferred slot of a seeks-0 cache of 9,926 objects reads
+ * 4963, 9926, 14889, 19852, 19852 … (next_deferred = min(nr + delta, 2 × freeable)).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatGfp } from '../../src/mm/gfp.js';
+import type { MemcgRef } from '../../src/mm/shrinker/types.js';
+import type { ShrinkSlabCall, ShrinkSlabFn } from '../../src/mm/reclaim/scanControl.js';
+import { MIN_LRU_BATCH } from '../../src/mm/reclaim/constants.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
+import type { Recorder, SimEvent } from '../../src/sim/recorder.js';
+import { createSimulation, runSimulation } from '../../src/sim/run.js';
+
+const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'memcg-limit.yaml');
+const P3_RECLAIMS = 1020;
+const P3_GFP = 'GFP_NOFS|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_NORETRY|__GFP_HARDWALL|__GFP_MOVABLE';
+
+function run() {
+  const begins: string[] = [];
+  const ends: number[] = [];
+  const newScan = new Map<string, bigint[]>();
+  const rec: Recorder = {
+    name: 'p3',
+    kinds: ['vmscan_begin', 'vmscan_end', 'shrink_slab_end'],
+    on(e: SimEvent) {
+      if (e.kind === 'vmscan_begin' && e.path === 'proactive') begins.push(formatGfp(e.gfpMask));
+      else if (e.kind === 'vmscan_end' && e.path === 'proactive') ends.push(e.nrReclaimed);
+      else if (e.kind === 'shrink_slab_end') {
+        const k = e.end.shr.ptr;
+        newScan.set(k, [...(newScan.get(k) ?? []), BigInt(e.end.newScan)]);
+      }
+    },
+  };
+  const sim = createSimulation(loadScenarioFile(FILE), [rec]);
+  const memcgs: (MemcgRef | null)[] = [];
+  const deps = sim.machine.deps as { shrinkSlab: ShrinkSlabFn };
+  const inner = deps.shrinkSlab;
+  deps.shrinkSlab = (c: ShrinkSlabCall) => {
+    memcgs.push(c.memcg);
+    return inner(c);
+  };
+  runSimulation(sim);
+  const m = sim.machine;
+  const rk = m.memcgByName.get('rk');
+  const ptrOf = (name: string): string => m.shrinkers[m.findShrinker(name)]?.view.traceRef.ptr ?? '';
+  return { m, rk, begins, ends, memcgs, newScan, ptrOf };
+}
+
+describe('memcg-limit (p3 mirror)', () => {
+  const r = run();
+  const counter = r.m.charges.counter(r.rk ?? null);
+
+  it('reclaims rk at its limit in the charging GFP_NOFS context, as often as p3 to an order of magnitude', () => {
+    expect(counter).toBeDefined();
+    const n = r.begins.length;
+    expect(n).toBe(counter?.events.reclaims);
+    expect(n).toBeGreaterThan(P3_RECLAIMS / 10);
+    expect(n).toBeLessThan(P3_RECLAIMS * 10);
+    expect(new Set(r.begins)).toEqual(new Set([P3_GFP]));
+    // Each reclaim ends with one MGLRU batch, as 1,018 of p3's 1,020 do.
+    expect(new Set(r.ends)).toEqual(new Set([MIN_LRU_BATCH]));
+    // The charge never passes memory.max (32 MiB = 8192 pages), and reclaim kept it near it.
+    expect(counter?.usage()).toBeLessThanOrEqual(8192);
+    expect(counter?.usage()).toBeGreaterThan(8192 - MIN_LRU_BATCH);
+    expect(counter?.events.oom).toBe(0);
+  });
+
+  it('every shrink_slab of the run is on rk (the walk of its subtree), none on the root', () => {
+    expect(r.memcgs.length).toBe(r.begins.length);
+    expect(r.memcgs.every((m) => m === r.rk)).toBe(true);
+  });
+
+  it("rk's deferred work grows by delta per SHRINK_STOP call up to 2 × freeable, as in p3", () => {
+    // sb-b: seeks 0, 9926 objects in rk: delta = 9926 / 2 = 4963 per call, cap 19852.
+    const b = r.newScan.get(r.ptrOf('sb-b')) ?? [];
+    expect(b.slice(0, 6)).toEqual([4963n, 9926n, 14889n, 19852n, 19852n, 19852n]);
+    // sb-a: seeks 2, 10965 objects: at priority 12 delta = (10965 >> 12) * 4 / 2 = 4, below
+    // the batch, so nothing is scanned and 4 is deferred per call.
+    const a = r.newScan.get(r.ptrOf('sb-a')) ?? [];
+    expect(a.length).toBe(r.begins.length);
+    a.forEach((v, i) => expect(v).toBe(BigInt(Math.min(4 * (i + 1), 2 * 10965))));
+    // The deferred counts live in rk's slot, not in the root's (memcg-aware shrinkers).
+    const id = r.m.shrinkers[r.m.findShrinker('sb-b')]?.reg.core.id ?? -1;
+    expect(r.rk?.info(0).getDeferred(id)).toBe(19852n);
+    expect(r.m.memcgs.root.info(0).getDeferred(id)).toBe(0n);
+  });
+});
