@@ -15,7 +15,9 @@ import type { ShrinkSlabCall, ShrinkSlabFn } from '../../src/mm/reclaim/scanCont
 import { MIN_LRU_BATCH } from '../../src/mm/reclaim/constants.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Recorder, SimEvent } from '../../src/sim/recorder.js';
-import { createSimulation, runSimulation } from '../../src/sim/run.js';
+import { createSimulation, runScenario, runSimulation } from '../../src/sim/run.js';
+import { analyse } from '../../src/trace/conform/analyse.js';
+import { collectLines } from '../../src/trace/conform/collect.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'memcg-limit.yaml');
 const P3_RECLAIMS = 1020;
@@ -89,5 +91,14 @@ describe('memcg-limit (p3 mirror)', () => {
     const id = r.m.shrinkers[r.m.findShrinker('sb-b')]?.reg.core.id ?? -1;
     expect(r.rk?.info(0).getDeferred(id)).toBe(19852n);
     expect(r.m.memcgs.root.info(0).getDeferred(id)).toBe(0n);
+  });
+
+  it('its trace prints mm_vmscan_memcg_reclaim_begin/end and passes conform', () => {
+    const res = runScenario(loadScenarioFile(FILE), { collectTrace: true });
+    const text = res.traceText ?? '';
+    expect(text.split('\n').filter((l) => l.includes(`mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=${P3_GFP}`)).length).toBe(r.begins.length);
+    const t = analyse([collectLines('sim.txt', text.split('\n'))]).totals;
+    expect(t.mismatched).toBe(0);
+    expect(t.pairs).toBe(4 * r.begins.length);
   });
 });
