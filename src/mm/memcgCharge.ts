@@ -5,7 +5,9 @@
  * Only memcgs with a `memory.max` or `memory.high` are accounted (each has a page counter and
  * its own lruvec per node holding its charged LRU pages); charges into any other memcg are
  * not tracked, so scenarios without limits behave exactly as before. A counter's usage is its
- * own lruvecs plus its accounted descendants' (the hierarchical page_counter).
+ * own lruvecs, its slab pages (kmem: objects of memcg-aware caches on its list_lru sublists,
+ * charged when allocated, as __GFP_ACCOUNT slab is; freed objects uncharge), and its
+ * accounted descendants' usage (the hierarchical page_counter).
  *
  * `try_charge_memcg` for `nr_pages` in the charging path's gfp:
  *   retry: the lowest accounted ancestor-or-self whose usage + nr_pages exceeds max is
@@ -71,6 +73,7 @@ export class MemcgCounter {
     readonly max: number,
     readonly high: number,
     nrNodes: number,
+    private readonly kmemPages: (memcg: MemcgRef) => number = () => 0,
   ) {
     this.lruvecs = Array.from({ length: nrNodes }, () => new LruGen());
   }
@@ -79,6 +82,7 @@ export class MemcgCounter {
   usage(): number {
     let n = 0;
     for (const l of this.lruvecs) n += l.size(LRU_GEN_FILE) + l.size(LRU_GEN_ANON);
+    n += this.kmemPages(this.memcg);
     for (const c of this.children) n += c.usage();
     return n;
   }
@@ -101,13 +105,16 @@ export class MemcgCharges {
   /** `current->memcg_nr_pages_over_high` per task pid, with the memcg it was charged to. */
   private readonly overHigh = new Map<number, { memcg: MemcgCounter; pages: number }>();
 
-  /** `limits` in parent-before-child order; `parentOf` gives the tree. */
-  constructor(limits: readonly MemcgLimits[], parentOf: (m: MemcgRef) => MemcgRef | null, readonly nrNodes: number) {
+  /**
+   * `limits` in parent-before-child order; `parentOf` gives the tree; `kmemPages` a memcg's
+   * own slab pages (default none).
+   */
+  constructor(limits: readonly MemcgLimits[], parentOf: (m: MemcgRef) => MemcgRef | null, readonly nrNodes: number, kmemPages?: (memcg: MemcgRef) => number) {
     for (const l of limits) {
       let up = parentOf(l.memcg);
       while (up && !this.byMemcg.has(up)) up = parentOf(up);
       const parent = up ? (this.byMemcg.get(up) ?? null) : null;
-      const c = new MemcgCounter(l.memcg, parent, l.max ?? Infinity, l.high ?? Infinity, nrNodes);
+      const c = new MemcgCounter(l.memcg, parent, l.max ?? Infinity, l.high ?? Infinity, nrNodes, kmemPages);
       parent?.children.push(c);
       this.byMemcg.set(l.memcg, c);
     }

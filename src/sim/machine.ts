@@ -115,6 +115,7 @@ export class Machine implements KswapdHost {
       }),
       (m) => (m as Memcg).parent,
       this.nrNodes,
+      (m) => this.kmemPages(m as Memcg),
     );
     this.nodes = buildNodes(resolved, this.nrNodes);
     this.node0 = this.nodes[0] as NodeMemory;
@@ -348,6 +349,18 @@ export class Machine implements KswapdHost {
     if (charged) this.uncharge(charged, pool, pages - left);
     if (task && pool === 'anon') this.oom.uncharge(task.pid, pages - left);
     return pages - left;
+  }
+
+  /** A memcg's slab pages: its objects on the sublists of memcg-aware list caches, whole pages per node. */
+  private kmemPages(memcg: Memcg): number {
+    let pages = 0;
+    for (const e of this.shrinkers) {
+      const c = e.cache;
+      if (!c || !e.view.flags.memcgAware || c.cfg.count.source !== 'list') continue;
+      // A cache that is not NUMA aware keeps one sublist per memcg (node 0's).
+      for (let nid = 0; nid < (c.cfg.numaAware ? this.nrNodes : 1); nid++) pages += Math.ceil(Number(c.countOf(nid, memcg)) / c.cfg.objectsPerPage);
+    }
+    return pages;
   }
 
   /** Pages leaving an accounted memcg outside reclaim, node by node. */

@@ -106,6 +106,22 @@ describe('try_charge_memcg', () => {
   });
 });
 
+describe('kmem in the usage', () => {
+  it("a memcg's slab pages count against its max: the LRU room is max - kmem", () => {
+    const tree = new MemcgTree({ nrNodeIds: 1 });
+    const rk = tree.create(tree.root, 'rk');
+    let slab = 90;
+    const charges = new MemcgCharges([{ memcg: rk, max: 100 }], (m) => (m as Memcg).parent, 1, (m) => (m === rk ? slab : 0));
+    expect(charges.counter(rk)?.usage()).toBe(90);
+    expect(charges.tryCharge(rk, 0, LRU_GEN_FILE, 10, GFP_KERNEL, TASK, () => 0).ok).toBe(true);
+    expect(charges.tryCharge(rk, 0, LRU_GEN_FILE, 1, gfp(GFP_NOFS | __GFP_NORETRY), TASK, () => 0).ok).toBe(false);
+    // Freed objects uncharge their pages: room again.
+    slab = 80;
+    expect(charges.tryCharge(rk, 0, LRU_GEN_FILE, 10, GFP_NOFS, TASK, () => 0).ok).toBe(true);
+    expect(charges.counter(rk)?.usage()).toBe(100);
+  });
+});
+
 describe('memory.high', () => {
   it('over high: no reclaim in the charge until more than MEMCG_CHARGE_BATCH pages are over; then on return to user in GFP_KERNEL', () => {
     const { child, charges } = setup({ high: 100 });

@@ -41,17 +41,19 @@ function run() {
   };
   const sim = createSimulation(loadScenarioFile(FILE), [rec]);
   const memcgs: (MemcgRef | null)[] = [];
+  const priorities: number[] = [];
   const deps = sim.machine.deps as { shrinkSlab: ShrinkSlabFn };
   const inner = deps.shrinkSlab;
   deps.shrinkSlab = (c: ShrinkSlabCall) => {
     memcgs.push(c.memcg);
+    priorities.push(c.priority);
     return inner(c);
   };
   runSimulation(sim);
   const m = sim.machine;
   const rk = m.memcgByName.get('rk');
   const ptrOf = (name: string): string => m.shrinkers[m.findShrinker(name)]?.view.traceRef.ptr ?? '';
-  return { m, rk, begins, ends, memcgs, newScan, ptrOf };
+  return { m, rk, begins, ends, memcgs, priorities, newScan, ptrOf };
 }
 
 describe('memcg-limit (p3 mirror)', () => {
@@ -74,19 +76,32 @@ describe('memcg-limit (p3 mirror)', () => {
   });
 
   it('every shrink_slab of the run is on rk (the walk of its subtree), none on the root', () => {
-    expect(r.memcgs.length).toBe(r.begins.length);
+    expect(r.memcgs.length).toBe(4 * r.begins.length);
     expect(r.memcgs.every((m) => m === r.rk)).toBe(true);
+  });
+
+  it("each reclaim walks priorities 12, 11, 10, 9 like p3's: rk's 742 LRU pages >> priority first reach 1 at 9", () => {
+    // 8192 pages of max - 7450 slab pages (objects / objects_per_page) = 742; 742 >> 9 = 1.
+    expect(r.priorities).toEqual(Array.from({ length: r.begins.length }, () => [12, 11, 10, 9]).flat());
   });
 
   it("rk's deferred work grows by delta per SHRINK_STOP call up to 2 × freeable, as in p3", () => {
     // sb-b: seeks 0, 9926 objects in rk: delta = 9926 / 2 = 4963 per call, cap 19852.
     const b = r.newScan.get(r.ptrOf('sb-b')) ?? [];
     expect(b.slice(0, 6)).toEqual([4963n, 9926n, 14889n, 19852n, 19852n, 19852n]);
-    // sb-a: seeks 2, 10965 objects: at priority 12 delta = (10965 >> 12) * 4 / 2 = 4, below
-    // the batch, so nothing is scanned and 4 is deferred per call.
+    // sb-a: seeks 2, 10965 objects: delta = (10965 >> p) * 4 / 2 = 4, 10, 20, 42 at 12 … 9,
+    // all below the batch, so nothing is scanned and all of it is deferred: 4, 14, 34, 76 as
+    // p3's first four calls, 76 more per reclaim, capped at 21930 (p3's last value).
     const a = r.newScan.get(r.ptrOf('sb-a')) ?? [];
-    expect(a.length).toBe(r.begins.length);
-    a.forEach((v, i) => expect(v).toBe(BigInt(Math.min(4 * (i + 1), 2 * 10965))));
+    expect(a.length).toBe(4 * r.begins.length);
+    const perReclaim = [4, 10, 20, 42];
+    let d = 0;
+    a.forEach((v, i) => {
+      d = Math.min(d + (perReclaim[i % 4] as number), 2 * 10965);
+      expect(v).toBe(BigInt(d));
+    });
+    expect(a.slice(0, 4)).toEqual([4n, 14n, 34n, 76n]);
+    expect(a.at(-1)).toBe(21930n);
     // The deferred counts live in rk's slot, not in the root's (memcg-aware shrinkers).
     const id = r.m.shrinkers[r.m.findShrinker('sb-b')]?.reg.core.id ?? -1;
     expect(r.rk?.info(0).getDeferred(id)).toBe(19852n);
@@ -99,6 +114,6 @@ describe('memcg-limit (p3 mirror)', () => {
     expect(text.split('\n').filter((l) => l.includes(`mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=${P3_GFP}`)).length).toBe(r.begins.length);
     const t = analyse([collectLines('sim.txt', text.split('\n'))]).totals;
     expect(t.mismatched).toBe(0);
-    expect(t.pairs).toBe(4 * r.begins.length);
+    expect(t.pairs).toBe(16 * r.begins.length);
   });
 });
