@@ -7,7 +7,8 @@
  *
  * Classic path (shrink_node_memcgs):
  * Step 1: walk the memcgs pre-order from the target; for each: LRU reclaim (the model keeps
- *         LRU pages per node, charged to the first memcg of a root walk), then
+ *         LRU pages per node, charged to the first memcg of a root walk; in a memcg-targeted
+ *         walk, each limited memcg's own lruvec), then
  *         `shrink_slab(sc.gfp_mask, nid, memcg, sc.priority)`.
  * Step 2: the pages shrinkers freed (reclaim_state) count towards `nr_reclaimed` only in
  *         root reclaim (`flush_reclaim_state`): a freed slab page may belong to any memcg.
@@ -36,8 +37,8 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
   const walk = deps.memcgWalk(sc.targetMemcg);
   for (let i = 0; i < walk.length; i++) {
     const memcg = walk[i] ?? null;
-    // The node's LRU pages are charged to the root of a root walk; a child memcg's own
-    // pages are not modelled, so memcg-targeted reclaim only reaches its shrinkers.
+    // The node's LRU pages are charged to the root of a root walk; of a child memcg only the
+    // pages charged to a limited one (memory.max/.high, memcgCharge.ts) are its own lruvec.
     if (i === 0 && root) {
       const lru = shrinkLruvec(mem, node, sc);
       deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
