@@ -13,7 +13,7 @@ import { formatGfp } from '../../src/mm/gfp.js';
 import type { MemcgRef } from '../../src/mm/shrinker/types.js';
 import type { ShrinkSlabCall, ShrinkSlabFn } from '../../src/mm/reclaim/scanControl.js';
 import { MIN_LRU_BATCH } from '../../src/mm/reclaim/constants.js';
-import { loadScenarioFile } from '../../src/scenario/load.js';
+import { loadScenarioFile, loadScenarioText } from '../../src/scenario/load.js';
 import type { Recorder, SimEvent } from '../../src/sim/recorder.js';
 import { createSimulation, runScenario, runSimulation } from '../../src/sim/run.js';
 import { analyse } from '../../src/trace/conform/analyse.js';
@@ -115,5 +115,29 @@ describe('memcg-limit (p3 mirror)', () => {
     const t = analyse([collectLines('sim.txt', text.split('\n'))]).totals;
     expect(t.mismatched).toBe(0);
     expect(t.pairs).toBe(16 * r.begins.length);
+  });
+});
+
+describe('the allocate step charges its memcg', () => {
+  it('a second 200-page allocate into a 256-page memory.max reclaims the memcg first, and succeeds', () => {
+    const text = [
+      'kernel: "6.12"',
+      'memory: {total: 256MiB, page_cache: 8MiB, anon: 8MiB, mglru: true}',
+      'memcgs: [{name: rk, max: 1MiB}]',
+      'shrinkers: []',
+      'script:',
+      '  - allocate: {pool: pagecache, amount: 200 pages, memcg: rk, task: {comm: dd, pid: 214}}',
+      '  - allocate: {pool: pagecache, amount: 200 pages, memcg: rk, task: {comm: dd, pid: 214}}',
+    ].join('\n');
+    const sim = createSimulation(loadScenarioText(text, 'x.yaml'), []);
+    runSimulation(sim);
+    const c = sim.machine.charges.counter(sim.machine.memcgByName.get('rk') ?? null);
+    const ev = c?.events;
+    expect(ev?.max).toBeGreaterThanOrEqual(1);
+    // try_charge_memcg retries until the margin holds the 200 pages: usage ≤ 256 - 200 before it.
+    expect(400 - (ev?.reclaimed ?? 0)).toBe(c?.usage());
+    expect(c?.usage()).toBeLessThanOrEqual(256);
+    expect(ev?.reclaimed).toBeGreaterThanOrEqual(144);
+    expect(ev?.oom).toBe(0);
   });
 });
