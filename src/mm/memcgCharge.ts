@@ -226,11 +226,11 @@ export class MemcgCharges {
  * `try_to_free_mem_cgroup_pages(memcg, nr_pages, gfp_mask, MEMCG_RECLAIM_MAY_SWAP)` from a
  * charge: `nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX)`, the memcg reclaim gfp of the
  * charging context, priorities from DEF_PRIORITY (do_try_to_free_pages). Its begin/end are
- * `mm_vmscan_memcg_reclaim_*` (the engine path `proactive`, with `proactive` off).
+ * `mm_vmscan_memcg_reclaim_*` (the engine path `memcg`).
  */
 export function tryToFreeMemCgroupPagesForCharge(mem: MemoryModel, memcg: MemcgRef, nrPages: number, gfpMask: GfpMask, task: TaskRef, deps: ReclaimDeps): number {
   const sc = newScanControl({
-    path: 'proactive',
+    path: 'memcg',
     task,
     nrToReclaim: Math.max(nrPages, SWAP_CLUSTER_MAX),
     gfpMask: memcgReclaimGfp(gfpMask, task.scope),
@@ -239,8 +239,8 @@ export function tryToFreeMemCgroupPagesForCharge(mem: MemoryModel, memcg: MemcgR
     maySwap: true,
     proactive: false,
   });
-  deps.observer?.onBegin?.('proactive', task, sc.gfpMask, task.nid ?? 0);
+  deps.observer?.onBegin?.('memcg', task, sc.gfpMask, task.nid ?? 0);
   const r = doTryToFreePages(mem, sc, deps);
-  deps.observer?.onEnd?.('proactive', task, r, task.nid ?? 0);
+  deps.observer?.onEnd?.('memcg', task, r, task.nid ?? 0);
   return r;
 }

@@ -86,7 +86,7 @@ export interface BinderProcStats {
   readonly dead: boolean;
 }
 
-export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'drop_caches' | 'node' | 'shrink_slab' | 'debugfs';
+export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'drop_caches' | 'node' | 'shrink_slab' | 'debugfs' | 'memcg';
 
 /** shrink_slab passes grouped by (path, priority, gfp). */
 export interface ReclaimPassRow {

@@ -31,8 +31,8 @@ function run() {
     name: 'p3',
     kinds: ['vmscan_begin', 'vmscan_end', 'shrink_slab_end'],
     on(e: SimEvent) {
-      if (e.kind === 'vmscan_begin' && e.path === 'proactive') begins.push(formatGfp(e.gfpMask));
-      else if (e.kind === 'vmscan_end' && e.path === 'proactive') ends.push(e.nrReclaimed);
+      if (e.kind === 'vmscan_begin' && e.path === 'memcg') begins.push(formatGfp(e.gfpMask));
+      else if (e.kind === 'vmscan_end' && e.path === 'memcg') ends.push(e.nrReclaimed);
       else if (e.kind === 'shrink_slab_end') {
         const k = e.end.shr.ptr;
         newScan.set(k, [...(newScan.get(k) ?? []), BigInt(e.end.newScan)]);

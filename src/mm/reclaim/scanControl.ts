@@ -12,10 +12,14 @@ import type { KernelProfile, MemcgRef } from '../shrinker/types.js';
 import type { VmStat } from '../vmstat.js';
 import type { LruGen } from './lruGen.js';
 
-/** Who reclaims. `node` is node_reclaim (zone_reclaim_mode). */
-export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'node' | 'drop_caches';
+/**
+ * Who reclaims. `node` is node_reclaim (zone_reclaim_mode); `proactive` is memory.reclaim,
+ * `memcg` a charge's limit reclaim (try_charge_memcg, memory.high): both print
+ * mm_vmscan_memcg_reclaim_begin/end.
+ */
+export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'node' | 'drop_caches' | 'memcg';
 
-export const RECLAIM_PATHS: readonly ReclaimPath[] = ['kswapd', 'direct', 'proactive', 'node', 'drop_caches'];
+export const RECLAIM_PATHS: readonly ReclaimPath[] = ['kswapd', 'direct', 'proactive', 'node', 'drop_caches', 'memcg'];
 
 /** `memalloc_nofs_save()` / `memalloc_noio_save()` scope of a task. */
 export type GfpScope = 'none' | 'nofs' | 'noio';
