@@ -18,8 +18,9 @@
  *          has no per-cpu stock, so this is one more charge attempt and reclaim);
  *          __GFP_NORETRY → nomem; progress and nr_pages ≤ 1 << PAGE_ALLOC_COSTLY_ORDER → retry;
  *          MAX_RECLAIM_RETRIES more tries; __GFP_RETRY_MAYFAIL → nomem; then the memcg OOM.
- *   The memcg OOM is counted (`oom`) and the charge fails: the model picks no victim inside
- *   the memcg.
+ *   The memcg OOM is counted (`oom`); the machine's OOM killer picks a victim among the
+ *   memcg's tasks (against its max); after a kill of another task the charge retries with
+ *   fresh retries, otherwise it fails.
  * Charges never fail for __GFP_NOFAIL (forced over the limit), as the kernel's `force:`.
  *
  * memory.high: after a charge, the first accounted memcg up the tree above its high adds the
@@ -55,6 +56,8 @@ export interface MemcgEvents {
   max: number;
   high: number;
   oom: number;
+  /** OOM kills made for this memcg (memory.events `oom_kill`). */
+  oomKill: number;
   /** try_to_free_mem_cgroup_pages calls made for this memcg, and the pages they reclaimed. */
   reclaims: number;
   reclaimed: number;
@@ -63,7 +66,7 @@ export interface MemcgEvents {
 /** The page counter of one accounted memcg. */
 export class MemcgCounter {
   readonly children: MemcgCounter[] = [];
-  readonly events: MemcgEvents = { max: 0, high: 0, oom: 0, reclaims: 0, reclaimed: 0 };
+  readonly events: MemcgEvents = { max: 0, high: 0, oom: 0, oomKill: 0, reclaims: 0, reclaimed: 0 };
   /** This memcg's own LRU pages, one lruvec per node. */
   readonly lruvecs: LruGen[];
 
@@ -100,6 +103,12 @@ export type ChargeResult =
 /** The reclaim a charge runs: try_to_free_mem_cgroup_pages(memcg, nrPages, gfp). */
 export type MemcgReclaimFn = (memcg: MemcgRef, nrPages: number, gfpMask: GfpMask) => number;
 
+/**
+ * `mem_cgroup_oom()` → out_of_memory with the memcg: which task it killed (`self`: the
+ * charging task), or `none`. Absent: the OOM is only counted.
+ */
+export type MemcgOomFn = (memcg: MemcgRef, limitPages: number) => 'other' | 'self' | 'none';
+
 export class MemcgCharges {
   private readonly byMemcg = new Map<MemcgRef, MemcgCounter>();
   /** `current->memcg_nr_pages_over_high` per task pid, with the memcg it was charged to. */
@@ -134,7 +143,7 @@ export class MemcgCharges {
   }
 
   /** `try_charge_memcg()`; on success the pages join the memcg's lruvec of node `nid`. */
-  tryCharge(memcg: MemcgRef, nid: number, type: LruGenType, nrPages: number, gfpMask: GfpMask, task: { pid: number }, reclaim: MemcgReclaimFn): ChargeResult {
+  tryCharge(memcg: MemcgRef, nid: number, type: LruGenType, nrPages: number, gfpMask: GfpMask, task: { pid: number }, reclaim: MemcgReclaimFn, oom?: MemcgOomFn): ChargeResult {
     const c = this.counter(memcg);
     if (!c || nrPages <= 0) return { ok: true, reclaims: 0, forced: false };
     let nrRetries = MAX_RECLAIM_RETRIES;
@@ -156,8 +165,16 @@ export class MemcgCharges {
       if (nrReclaimed > 0 && nrPages <= 1 << PAGE_ALLOC_COSTLY_ORDER) continue;
       if (nrRetries-- > 0) continue;
       if (gfpMask & __GFP_RETRY_MAYFAIL) return this.nomem(c, nid, type, nrPages, gfpMask, task, reclaims, reclaim);
-      // mem_cgroup_oom(): counted; no victim is chosen inside the memcg.
+      // mem_cgroup_oom(): a victim among the memcg's tasks; after a kill, retry with the
+      // retries reset (passed_oom). The charging task itself chosen: it is dying, nomem.
       over.events.oom++;
+      const killed = oom?.(over.memcg, over.max) ?? 'none';
+      if (killed === 'other') {
+        over.events.oomKill++;
+        nrRetries = MAX_RECLAIM_RETRIES;
+        continue;
+      }
+      if (killed === 'self') over.events.oomKill++;
       return (gfpMask & __GFP_NOFAIL) !== 0 ? this.commit(c, nid, type, nrPages, gfpMask, task, reclaims, true, reclaim) : { ok: false, reason: 'oom', reclaims };
     }
     c.events.oom++;

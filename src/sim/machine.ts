@@ -17,7 +17,7 @@ import { VmStat } from '../mm/vmstat.js';
 import { GFP_KERNEL, type GfpMask } from '../mm/gfp.js';
 import type { Memcg, MemcgTree } from '../mm/memcg.js';
 import { allocPages, type AllocEnv } from '../mm/reclaim/allocator.js';
-import { MemcgCharges, tryToFreeMemCgroupPagesForCharge, type MemcgReclaimFn } from '../mm/memcgCharge.js';
+import { MemcgCharges, tryToFreeMemCgroupPagesForCharge, type MemcgOomFn, type MemcgReclaimFn } from '../mm/memcgCharge.js';
 import { LRU_GEN_ANON, LRU_GEN_FILE } from '../mm/reclaim/lruGen.js';
 import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimCost, type ReclaimWork } from '../mm/reclaim/cost.js';
 import { dropCaches, type DropCachesResult } from '../mm/reclaim/dropCaches.js';
@@ -325,7 +325,7 @@ export class Machine implements KswapdHost {
     const reclaim: MemcgReclaimFn = (m, nr, gfpMask) => tryToFreeMemCgroupPagesForCharge(this.mem, m, nr, gfpMask, engineTask, this.deps);
     this.chargedBy.set(task.pid, memcg);
     this.startWork();
-    const c = this.charges.tryCharge(memcg, nid, type, pages, mask, task, reclaim);
+    const c = this.charges.tryCharge(memcg, nid, type, pages, mask, task, reclaim, this.memcgOom(task));
     const chargeNs = c.reclaims > 0 ? this.workNs() : 0;
     this.noteFree();
     if (!c.ok) return chargeNs > 0 ? { ok: false, error: `memcg_${c.reason}`, stallNs: chargeNs } : { ok: false, error: `memcg_${c.reason}` };
@@ -349,6 +349,27 @@ export class Machine implements KswapdHost {
     if (charged) this.uncharge(charged, pool, pages - left);
     if (task && pool === 'anon') this.oom.uncharge(task.pid, pages - left);
     return pages - left;
+  }
+
+  /**
+   * `mem_cgroup_oom`: the OOM killer chooses among the tasks charged to the memcg's subtree,
+   * against its limit; the victim's anonymous pages leave its memcg (its page cache stays
+   * charged, as in the kernel).
+   */
+  private memcgOom(task: TaskRef): MemcgOomFn {
+    return (over, limitPages) => {
+      const pids = new Set<number>();
+      for (const [pid, m] of this.chargedBy) {
+        for (let up: Memcg | null = m; up !== null; up = up.parent) if (up === over) pids.add(pid);
+      }
+      const before = this.oom.kills.length;
+      const r = this.oom.outOfMemory(task, { pids, totalPages: limitPages });
+      for (const k of this.oom.kills.slice(before)) {
+        const charged = this.chargedBy.get(k.pid);
+        if (charged) this.uncharge(charged, 'anon', k.anonRssPages);
+      }
+      return r;
+    };
   }
 
   /** A memcg's slab pages: its objects on the sublists of memcg-aware list caches, whole pages per node. */

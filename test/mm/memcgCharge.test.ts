@@ -65,6 +65,25 @@ describe('try_charge_memcg', () => {
     expect(charges.counter(child)?.usage()).toBe(10);
   });
 
+  it('a memcg OOM that kills another task retries the charge with fresh retries', () => {
+    const { child, charges } = setup({ max: 10 });
+    charges.tryCharge(child, 0, LRU_GEN_FILE, 10, GFP_KERNEL, TASK, () => 0);
+    const kills: number[] = [];
+    const r = charges.tryCharge(child, 0, LRU_GEN_FILE, 1, GFP_KERNEL, TASK, () => 0, (m, limit) => {
+      kills.push(limit);
+      // The victim's pages leave the memcg.
+      charges.lruvec(m, 0)?.remove(LRU_GEN_FILE, 5);
+      return 'other';
+    });
+    expect(r).toEqual({ ok: true, reclaims: 18, forced: false });
+    expect(kills).toEqual([10]);
+    expect(charges.counter(child)?.events).toMatchObject({ oom: 1, oomKill: 1 });
+    // The charging task chosen itself: the charge fails.
+    charges.tryCharge(child, 0, LRU_GEN_FILE, 4, GFP_KERNEL, TASK, () => 0);
+    const self = charges.tryCharge(child, 0, LRU_GEN_FILE, 1, GFP_KERNEL, TASK, () => 0, () => 'self');
+    expect(self).toEqual({ ok: false, reason: 'oom', reclaims: 18 });
+  });
+
   it('__GFP_NORETRY gives up after the drain retry (2 reclaims), __GFP_RETRY_MAYFAIL before the OOM', () => {
     const a = setup({ max: 10 });
     a.charges.tryCharge(a.child, 0, LRU_GEN_FILE, 10, GFP_KERNEL, TASK, () => 0);

@@ -141,3 +141,27 @@ describe('the allocate step charges its memcg', () => {
     expect(ev?.oom).toBe(0);
   });
 });
+
+describe('memcg OOM', () => {
+  it('an anonymous hog at its memcg limit, no swap: 18 reclaims, then the OOM killer kills it (the only task in the memcg)', () => {
+    const text = [
+      'kernel: "6.12"',
+      'memory: {total: 256MiB, page_cache: 8MiB, anon: 8MiB, mglru: true}',
+      'memcgs: [{name: rk, max: 4MiB}]',
+      'shrinkers: []',
+      'workload:',
+      '  memory:',
+      '    - {name: hog, pool: anon, rate: 64MiB/s, chunk: 64KiB, until: 500ms, memcg: rk, task: {comm: hog, pid: 300}}',
+      '    - {name: other, pool: anon, rate: 1MiB/s, until: 500ms, task: {comm: other, pid: 301}}',
+      'duration: 500ms',
+    ].join('\n');
+    const sim = createSimulation(loadScenarioText(text, 'x.yaml'), []);
+    runSimulation(sim);
+    const m = sim.machine;
+    const c = m.charges.counter(m.memcgByName.get('rk') ?? null);
+    expect(m.oom.kills.map((k) => k.pid)).toEqual([300]);
+    expect(c?.events).toMatchObject({ oom: 1, oomKill: 1, reclaims: 18, reclaimed: 0 });
+    // Its anonymous pages left the memcg with it.
+    expect(c?.usage()).toBe(0);
+  });
+});
