@@ -253,6 +253,7 @@ export {
   type ShrinkerStats,
   type BinderProcStats,
   type MemoryStats,
+  type MemcgStats,
   type ReclaimPassRow,
   type ReclaimPath,
   type StepOutcome,

@@ -521,6 +521,12 @@ export class Machine implements KswapdHost {
         pagesFreed: k.pagesFreed,
         trigger: { pid: k.trigger.pid, comm: k.trigger.comm },
       })),
+      memcgs: this.resolved.memcgs.flatMap((m) => {
+        const c = this.charges.counter(this.memcgByName.get(m.name) ?? null);
+        if (!c) return [];
+        const limits = { ...(m.maxPages === undefined ? {} : { maxPages: m.maxPages }), ...(m.highPages === undefined ? {} : { highPages: m.highPages }) };
+        return [{ name: m.name, ...limits, usagePages: c.usage(), events: { ...c.events } }];
+      }),
     };
   }
 

@@ -108,8 +108,11 @@ describe('memcg-limit (p3 mirror)', () => {
     expect(r.m.memcgs.root.info(0).getDeferred(id)).toBe(0n);
   });
 
-  it('its trace prints mm_vmscan_memcg_reclaim_begin/end and passes conform', () => {
+  it('its trace prints mm_vmscan_memcg_reclaim_begin/end and passes conform; the result lists rk with its memory.events', () => {
     const res = runScenario(loadScenarioFile(FILE), { collectTrace: true });
+    expect(res.memcgs).toEqual([
+      { name: 'rk', maxPages: 8192, usagePages: counter?.usage(), events: { max: r.begins.length, high: 0, oom: 0, oomKill: 0, reclaims: r.begins.length, reclaimed: 64 * r.begins.length } },
+    ]);
     const text = res.traceText ?? '';
     expect(text.split('\n').filter((l) => l.includes(`mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=${P3_GFP}`)).length).toBe(r.begins.length);
     const t = analyse([collectLines('sim.txt', text.split('\n'))]).totals;
