@@ -254,6 +254,7 @@ export {
   type ShrinkerStats,
   type BinderProcStats,
   type MemoryStats,
+  type MemcgStats,
   type ReclaimPassRow,
   type ReclaimPath,
   type StepOutcome,

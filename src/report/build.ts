@@ -14,6 +14,7 @@ import {
   type BinderPageCounts,
   type BinderProcStats,
   type DirectStallRow,
+  type MemcgStats,
   type OomKill,
   type ReclaimPassRow,
   type RunResult,
@@ -60,6 +61,8 @@ export interface MachineEnd {
   readonly vmstat: VmStatCounters;
   /** The OOM killer's victims, in order. */
   readonly oomKills: readonly OomKill[];
+  /** Memcgs with a memory.max / memory.high (none: absent or empty). */
+  readonly memcgs?: readonly MemcgStats[];
 }
 
 /** What the statistics recorder collected. */
@@ -181,6 +184,7 @@ export function buildResult(input: BuildInput): RunResult {
     events: sortKeys(events),
     vmstat: mc.vmstat,
     ...(mc.oomKills.length > 0 ? { oomKills: [...mc.oomKills] } : {}),
+    ...(mc.memcgs && mc.memcgs.length > 0 ? { memcgs: [...mc.memcgs] } : {}),
     series: [...input.series],
   };
   return {

@@ -97,6 +97,7 @@ export function resultDocument(r: RunResult): Record<string, unknown> {
     events: sortedRecord(r.events),
     vmstat: r.vmstat ? vmstatDocument(r.vmstat) : undefined,
     oomKills: r.oomKills,
+    memcgs: r.memcgs,
     series: r.series.map(sampleDocument),
   }) as Record<string, unknown>;
 }

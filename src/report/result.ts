@@ -87,7 +87,7 @@ export interface BinderProcStats {
   readonly dead: boolean;
 }
 
-export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'drop_caches' | 'node' | 'shrink_slab' | 'debugfs';
+export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'drop_caches' | 'node' | 'shrink_slab' | 'debugfs' | 'memcg';
 
 /** shrink_slab passes grouped by (path, priority, gfp). */
 export interface ReclaimPassRow {
@@ -206,6 +206,17 @@ export interface SampleShrinker {
 }
 
 /** One OOM kill: the victim, its `oom_badness`, what it held and what its death freed. */
+/** A memcg with a memory.max / memory.high at the end of the run (its memory.events). */
+export interface MemcgStats {
+  readonly name: string;
+  readonly maxPages?: number;
+  readonly highPages?: number;
+  /** memory.current in pages: its LRU pages, its slab pages, its limited descendants'. */
+  readonly usagePages: number;
+  /** memory.events `max`, `high`, `oom`, `oom_kill`; the limit reclaims made and pages they reclaimed. */
+  readonly events: { readonly max: number; readonly high: number; readonly oom: number; readonly oomKill: number; readonly reclaims: number; readonly reclaimed: number };
+}
+
 export interface OomKill {
   readonly timeNs: SimTimeNs;
   readonly pid: number;
@@ -244,6 +255,8 @@ export interface RunResult {
   readonly vmstat?: VmStatCounters;
   /** The OOM killer's victims in kill order (absent when it never ran). */
   readonly oomKills?: readonly OomKill[];
+  /** Memcgs with a memory.max / memory.high (absent when the scenario sets none). */
+  readonly memcgs?: readonly MemcgStats[];
   /** The time series (`--csv`, and the last field of `--json`). */
   readonly series: readonly Sample[];
   /** Not in the JSON: the whole ftrace file for `--trace` (only with `collectTrace`). */

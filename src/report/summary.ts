@@ -153,6 +153,29 @@ export function renderSummary(r: RunResult, opts: SummaryOptions): string {
     );
   }
 
+  if (r.memcgs && r.memcgs.length > 0) {
+    h('Memcgs at their limits (memory.events)');
+    out.push(
+      ...table(
+        c,
+        ['memcg', 'max', 'high', 'usage', 'max events', 'high events', 'oom', 'oom_kill', 'reclaims', 'reclaimed'],
+        r.memcgs.map((m) => [
+          m.name,
+          m.maxPages === undefined ? 'max' : n(m.maxPages),
+          m.highPages === undefined ? 'max' : n(m.highPages),
+          n(m.usagePages),
+          n(m.events.max),
+          n(m.events.high),
+          n(m.events.oom),
+          n(m.events.oomKill),
+          n(m.events.reclaims),
+          n(m.events.reclaimed),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+
   // Over the run, min..max at the right (a TTY, or --sparklines).
   if (opts.sparklines && r.series.length > 1) {
     const line = (label: string, v: readonly number[]) =>

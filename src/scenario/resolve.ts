@@ -159,7 +159,13 @@ class Resolver extends ResolveContext {
       if (d === undefined) this.fail(['memcgs', i, 'parent'], `expected "root" or an earlier memcg, got ${describeGot(m.parent)}`);
       if (d >= MAX_MEMCG_DEPTH) this.fail(['memcgs', i, 'parent'], `expected a memcg at most ${MAX_MEMCG_DEPTH} levels below root (the simulator's limit), got ${describeGot(m.parent)} at depth ${d}`);
       depth.set(m.name, d + 1);
-      return m.lru_share === undefined ? { name: m.name, parent: m.parent } : { name: m.name, parent: m.parent, lruShare: m.lru_share };
+      const base: ResolvedMemcg = m.lru_share === undefined ? { name: m.name, parent: m.parent } : { name: m.name, parent: m.parent, lruShare: m.lru_share };
+      // Additive: absent limits stay absent, so older scenarios keep their hash.
+      const limits = {
+        ...(m.max === undefined ? {} : { maxPages: Math.floor(m.max / PAGE_SIZE) }),
+        ...(m.high === undefined ? {} : { highPages: Math.floor(m.high / PAGE_SIZE) }),
+      };
+      return { ...base, ...limits };
     });
     const lruShares = memcgs.reduce((sum, m) => sum + (m.lruShare ?? 0), 0);
     if (lruShares > 1) this.fail(['memcgs'], `expected lru_share values summing to at most 1, got ${lruShares}`);

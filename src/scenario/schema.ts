@@ -141,6 +141,10 @@ const MemcgSchema = z
     parent: name().default('root'),
     /** Share (0–1) of each node's LRU pages charged to this memcg's MGLRU lruvec; the root keeps the rest. */
     lru_share: z.number().min(0).max(1).optional(),
+    /** `memory.max`: charges beyond it reclaim this memcg (absent: no limit, and no charge accounting). */
+    max: Size().optional(),
+    /** `memory.high`: charges beyond it reclaim on return to user mode (absent: no limit). */
+    high: Size().optional(),
   })
   .strict();
 

@@ -92,6 +92,10 @@ export interface ResolvedMemcg {
    * the others leave. Absent = 0 (and absent from the scenario hash).
    */
   readonly lruShare?: number;
+  /** `memory.max` in pages (absent: max, and the memcg's charges are not tracked). */
+  readonly maxPages?: number;
+  /** `memory.high` in pages (absent: max). */
+  readonly highPages?: number;
 }
 
 // ---------------------------------------------------------------------------------------

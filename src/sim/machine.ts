@@ -17,6 +17,8 @@ import { VmStat } from '../mm/vmstat.js';
 import { GFP_KERNEL, type GfpMask } from '../mm/gfp.js';
 import type { Memcg, MemcgTree } from '../mm/memcg.js';
 import { allocPages, type AllocEnv } from '../mm/reclaim/allocator.js';
+import { MemcgCharges, tryToFreeMemCgroupPagesForCharge, type MemcgOomFn, type MemcgReclaimFn } from '../mm/memcgCharge.js';
+import { LRU_GEN_ANON, LRU_GEN_FILE } from '../mm/reclaim/lruGen.js';
 import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimCost, type ReclaimWork } from '../mm/reclaim/cost.js';
 import { dropCaches, type DropCachesResult } from '../mm/reclaim/dropCaches.js';
 import type { MemoryModel, NodeMemory, PageOwner } from '../mm/reclaim/nodeMemory.js';
@@ -55,6 +57,10 @@ export class Machine implements KswapdHost {
   readonly memcgByName: Map<string, Memcg>;
   /** Each memcg's share of the LRU pages (scenario `lru_share`), read by MGLRU's lruvecs. */
   private readonly lruShares = new Map<Memcg, number>();
+  /** Page counters of the memcgs with a memory.max / memory.high (memcgCharge.ts). */
+  readonly charges: MemcgCharges;
+  /** The accounted memcg each task last charged (its releases uncharge it). */
+  private readonly chargedBy = new Map<number, Memcg>();
   /** The scenario's hash: it places the shrinker structs (`%p`) of this "boot". */
   readonly hash: string;
   readonly registry: ShrinkerRegistry;
@@ -103,6 +109,16 @@ export class Machine implements KswapdHost {
       const memcg = mc.byName.get(m.name);
       if (memcg && m.lruShare) this.lruShares.set(memcg, m.lruShare);
     }
+    this.charges = new MemcgCharges(
+      resolved.memcgs.flatMap((m) => {
+        const memcg = mc.byName.get(m.name);
+        if (!memcg || (m.maxPages === undefined && m.highPages === undefined)) return [];
+        return [{ memcg, ...(m.maxPages === undefined ? {} : { max: m.maxPages }), ...(m.highPages === undefined ? {} : { high: m.highPages }) }];
+      }),
+      (m) => (m as Memcg).parent,
+      this.nrNodes,
+      (m) => this.kmemPages(m as Memcg),
+    );
     this.nodes = buildNodes(resolved, this.nrNodes);
     this.node0 = this.nodes[0] as NodeMemory;
     this.mem = { nodes: this.nodes, swappiness: resolved.memory.swappiness, inactiveRatio: 0.5 };
@@ -239,6 +255,7 @@ export class Machine implements KswapdHost {
       mglru: this.resolved.memory.mglru,
       draw: this.mglruDraw(),
       lruShare: (memcg) => this.lruShares.get(memcg as Memcg) ?? 0,
+      ...(this.charges.empty ? {} : { memcgLruvec: (memcg: unknown, nid: number) => this.charges.lruvec(memcg as Memcg | null, nid) }),
       shrinkSlab: (c) => this.shrinkSlab(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
       memcgWalk: (target) => this.memcgs.iter((target as Memcg | null) ?? this.memcgs.root),
       vmstat: this.vmstat,
@@ -296,9 +313,9 @@ export class Machine implements KswapdHost {
    * task itself was chosen during this allocation, what it took goes back at once and the
    * generator hears `killed` (the kernel served it from the reserves; it dies on return).
    */
-  allocateFor(pool: Pool, pages: number, mask: GfpMask, task: TaskRef): VerbResult {
+  allocateFor(pool: Pool, pages: number, mask: GfpMask, task: TaskRef, memcg = 'root'): VerbResult {
     if (this.oom.isDead(task.pid)) return { ok: false, error: 'killed' };
-    const r = this.allocate(poolOwner(pool), pages, mask, task);
+    const r = this.allocateCharged(pool, pages, mask, task, memcg);
     const killed = this.oom.isDead(task.pid);
     if (pool === 'anon') {
       const taken = r.ok ? pages : this.lastTaken;
@@ -310,14 +327,86 @@ export class Machine implements KswapdHost {
     return r;
   }
 
+  /**
+   * An allocation charged to `memcg` (mem_cgroup_charge after the page allocator): a memcg
+   * with a memory.max / .high is charged first, reclaiming itself at its limit in the task's
+   * gfp (try_charge_memcg); a failed charge fails the allocation with `memcg_nomem` or
+   * `memcg_oom`. Pages the allocator could not give are uncharged; memory.high's reclaim runs
+   * on the return to user mode. Other memcgs: exactly `allocate`.
+   */
+  allocateCharged(pool: Pool, pages: number, mask: GfpMask, task: TaskRef, memcgName: string): VerbResult {
+    const memcg = this.memcgByName.get(memcgName);
+    const counter = this.charges.counter(memcg ?? null);
+    if (!memcg || !counter) return this.allocate(poolOwner(pool), pages, mask, task);
+    const nid = this.allocCursor++ % this.nrNodes;
+    const type = pool === 'pagecache' ? LRU_GEN_FILE : LRU_GEN_ANON;
+    const engineTask: EngineTask = { ...task, nid, scope: 'none' };
+    const reclaim: MemcgReclaimFn = (m, nr, gfpMask) => tryToFreeMemCgroupPagesForCharge(this.mem, m, nr, gfpMask, engineTask, this.deps);
+    this.chargedBy.set(task.pid, memcg);
+    this.startWork();
+    const c = this.charges.tryCharge(memcg, nid, type, pages, mask, task, reclaim, this.memcgOom(task));
+    const chargeNs = c.reclaims > 0 ? this.workNs() : 0;
+    this.noteFree();
+    if (!c.ok) return chargeNs > 0 ? { ok: false, error: `memcg_${c.reason}`, stallNs: chargeNs } : { ok: false, error: `memcg_${c.reason}` };
+    const r = this.allocate(poolOwner(pool), pages, mask, task, nid);
+    if (!r.ok) this.charges.uncharge(memcg, nid, type, pages - this.lastTaken);
+    // Return to user mode: mem_cgroup_handle_over_high in GFP_KERNEL.
+    this.startWork();
+    const high = this.charges.handleOverHigh(task, reclaim);
+    const stallNs = (r.stallNs ?? 0) + chargeNs + (high > 0 ? this.workNs() : 0);
+    if (high > 0) this.noteFree();
+    return stallNs > 0 ? { ...r, stallNs } : r;
+  }
+
   /** Gives pages of a pool back (files deleted, an app exiting), node by node. Returns pages released. */
   release(pool: Pool, pages: number, task?: TaskRef): number {
     if (task && this.oom.isDead(task.pid)) return 0;
     let left = pages;
     for (const n of this.nodes) left -= n.release(poolOwner(pool), left);
     this.noteFree();
+    const charged = task ? this.chargedBy.get(task.pid) : undefined;
+    if (charged) this.uncharge(charged, pool, pages - left);
     if (task && pool === 'anon') this.oom.uncharge(task.pid, pages - left);
     return pages - left;
+  }
+
+  /**
+   * `mem_cgroup_oom`: the OOM killer chooses among the tasks charged to the memcg's subtree,
+   * against its limit; the victim's anonymous pages leave its memcg (its page cache stays
+   * charged, as in the kernel).
+   */
+  private memcgOom(task: TaskRef): MemcgOomFn {
+    return (over, limitPages) => {
+      const pids = new Set<number>();
+      for (const [pid, m] of this.chargedBy) {
+        for (let up: Memcg | null = m; up !== null; up = up.parent) if (up === over) pids.add(pid);
+      }
+      const before = this.oom.kills.length;
+      const r = this.oom.outOfMemory(task, { pids, totalPages: limitPages });
+      for (const k of this.oom.kills.slice(before)) {
+        const charged = this.chargedBy.get(k.pid);
+        if (charged) this.uncharge(charged, 'anon', k.anonRssPages);
+      }
+      return r;
+    };
+  }
+
+  /** A memcg's slab pages: its objects on the sublists of memcg-aware list caches, whole pages per node. */
+  private kmemPages(memcg: Memcg): number {
+    let pages = 0;
+    for (const e of this.shrinkers) {
+      const c = e.cache;
+      if (!c || !e.view.flags.memcgAware || c.cfg.count.source !== 'list') continue;
+      // A cache that is not NUMA aware keeps one sublist per memcg (node 0's).
+      for (let nid = 0; nid < (c.cfg.numaAware ? this.nrNodes : 1); nid++) pages += Math.ceil(Number(c.countOf(nid, memcg)) / c.cfg.objectsPerPage);
+    }
+    return pages;
+  }
+
+  /** Pages leaving an accounted memcg outside reclaim, node by node. */
+  private uncharge(memcg: Memcg, pool: Pool, pages: number): void {
+    let left = pages;
+    for (let nid = 0; nid < this.nrNodes && left > 0; nid++) left -= this.charges.uncharge(memcg, nid, pool === 'pagecache' ? LRU_GEN_FILE : LRU_GEN_ANON, left);
   }
 
   /** Frees `pages` anonymous pages of a dying task: resident ones first, then its swap slots. */
@@ -451,6 +540,12 @@ export class Machine implements KswapdHost {
         pagesFreed: k.pagesFreed,
         trigger: { pid: k.trigger.pid, comm: k.trigger.comm },
       })),
+      memcgs: this.resolved.memcgs.flatMap((m) => {
+        const c = this.charges.counter(this.memcgByName.get(m.name) ?? null);
+        if (!c) return [];
+        const limits = { ...(m.maxPages === undefined ? {} : { maxPages: m.maxPages }), ...(m.highPages === undefined ? {} : { highPages: m.highPages }) };
+        return [{ name: m.name, ...limits, usagePages: c.usage(), events: { ...c.events } }];
+      }),
     };
   }
 

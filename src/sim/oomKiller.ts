@@ -104,10 +104,11 @@ export class MachineOom {
    * `out_of_memory()` for `task`'s failed request: chooses the victim by badness among the live
    * processes and kills it. `self` when the victim is `task`'s process.
    */
-  outOfMemory(task: TaskRef): 'other' | 'self' | 'none' {
-    const live = this.procs.filter((p) => !this.dead.has(p.pid));
+  outOfMemory(task: TaskRef, memcgScope?: { readonly pids: ReadonlySet<number>; readonly totalPages: number }): 'other' | 'self' | 'none' {
+    // A memcg OOM (mem_cgroup_oom) chooses among the memcg's tasks, against its limit.
+    const live = this.procs.filter((p) => !this.dead.has(p.pid) && (!memcgScope || memcgScope.pids.has(p.pid)));
     const cands = live.map((p) => this.candidate(p));
-    const choice = selectBadProcess(cands, this.m.resolved.memory.totalPages);
+    const choice = selectBadProcess(cands, memcgScope?.totalPages ?? this.m.resolved.memory.totalPages);
     if (choice === null) return 'none';
     const victim = live[choice.index] as OomProc;
     const c = cands[choice.index] as OomCandidate;

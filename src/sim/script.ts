@@ -96,7 +96,7 @@ export function runStep(m: Machine, step: ActionStep, index: number): StepOutcom
       return ok(m, index, step, { reclaimed: r.nrReclaimed, calls: r.calls });
     }
     case 'allocate': {
-      const r = m.allocate(poolOwner(step.pool), step.pages, step.gfp.mask, step.task);
+      const r = m.allocateCharged(step.pool, step.pages, step.gfp.mask, step.task, step.memcg);
       if (!r.ok) return fail(m, index, step, r.error === 'oom' ? 'ENOMEM' : 'EAGAIN', `allocation of ${step.pages} pages failed (${r.error})`);
       return ok(m, index, step);
     }

@@ -69,6 +69,7 @@ export function vmscanEventName(path: string, begin: boolean): string | null {
     case 'direct':
       return begin ? 'mm_vmscan_direct_reclaim_begin' : 'mm_vmscan_direct_reclaim_end';
     case 'proactive':
+    case 'memcg':
       return begin ? 'mm_vmscan_memcg_reclaim_begin' : 'mm_vmscan_memcg_reclaim_end';
     case 'kswapd':
       return begin ? 'mm_vmscan_kswapd_wake' : 'mm_vmscan_kswapd_sleep';

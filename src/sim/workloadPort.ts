@@ -24,7 +24,7 @@ export function startGenerators(m: Machine): void {
       binderLabels: (proc, labels) => b.addLabels(proc, labels as () => Iterable<readonly [BufferHandle, string]>),
       holdLock: (proc, lock, holdNs, holder) => b.holdLock(proc, lock, holdNs, holder),
       killProc: (proc) => b.kill(proc),
-      allocate: (pool, pages, mask, task) => m.allocateFor(pool, pages, mask, task),
+      allocate: (pool, pages, mask, task, memcg) => m.allocateFor(pool, pages, mask, task, memcg),
       release: (pool, pages, task) => m.release(pool, pages, task),
     };
     g.start(ctx);

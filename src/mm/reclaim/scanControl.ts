@@ -10,11 +10,16 @@
 import type { GfpMask } from '../gfp.js';
 import type { KernelProfile, MemcgRef } from '../shrinker/types.js';
 import type { VmStat } from '../vmstat.js';
+import type { LruGen } from './lruGen.js';
 
-/** Who reclaims. `node` is node_reclaim (zone_reclaim_mode). */
-export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'node' | 'drop_caches';
+/**
+ * Who reclaims. `node` is node_reclaim (zone_reclaim_mode); `proactive` is memory.reclaim,
+ * `memcg` a charge's limit reclaim (try_charge_memcg, memory.high): both print
+ * mm_vmscan_memcg_reclaim_begin/end.
+ */
+export type ReclaimPath = 'kswapd' | 'direct' | 'proactive' | 'node' | 'drop_caches' | 'memcg';
 
-export const RECLAIM_PATHS: readonly ReclaimPath[] = ['kswapd', 'direct', 'proactive', 'node', 'drop_caches'];
+export const RECLAIM_PATHS: readonly ReclaimPath[] = ['kswapd', 'direct', 'proactive', 'node', 'drop_caches', 'memcg'];
 
 /** `memalloc_nofs_save()` / `memalloc_noio_save()` scope of a task. */
 export type GfpScope = 'none' | 'nofs' | 'noio';
@@ -85,6 +90,11 @@ export interface ReclaimDeps {
   draw?(n: number): number;
   /** Share (0–1) of each node's LRU pages charged to a non-root memcg (MGLRU lruvecs). Absent: 0. */
   lruShare?(memcg: MemcgRef | null): number;
+  /**
+   * The own lruvec of a memcg whose charges are accounted (it has a memory.max or .high),
+   * reclaimed by memcg-targeted reclaim of its subtree (memcgCharge.ts). Absent or null: none.
+   */
+  memcgLruvec?(memcg: MemcgRef | null, nid: number): LruGen | null;
 }
 
 /** `struct scan_control`, the fields this model uses. */

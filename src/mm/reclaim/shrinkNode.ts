@@ -7,7 +7,8 @@
  *
  * Classic path (shrink_node_memcgs):
  * Step 1: walk the memcgs pre-order from the target; for each: LRU reclaim (the model keeps
- *         LRU pages per node, charged to the first memcg of a root walk), then
+ *         LRU pages per node, charged to the first memcg of a root walk; in a memcg-targeted
+ *         walk, each limited memcg's own lruvec), then
  *         `shrink_slab(sc.gfp_mask, nid, memcg, sc.priority)`.
  * Step 2: the pages shrinkers freed (reclaim_state) count towards `nr_reclaimed` only in
  *         root reclaim (`flush_reclaim_state`): a freed slab page may belong to any memcg.
@@ -19,6 +20,8 @@ import { shrinkLruvec } from './shrinkLruvec.js';
 import { flushReclaimState, isCgroupReclaim, isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { lruGenShrinkNode } from './shrinkMany.js';
 import { countLruPass } from '../vmstat.js';
+import type { MemcgRef } from '../shrinker/types.js';
+import { tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 
 export { flushReclaimState } from './scanControl.js';
 
@@ -34,8 +37,8 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
   const walk = deps.memcgWalk(sc.targetMemcg);
   for (let i = 0; i < walk.length; i++) {
     const memcg = walk[i] ?? null;
-    // The node's LRU pages are charged to the root of a root walk; a child memcg's own
-    // pages are not modelled, so memcg-targeted reclaim only reaches its shrinkers.
+    // The node's LRU pages are charged to the root of a root walk; of a child memcg only the
+    // pages charged to a limited one (memory.max/.high, memcgCharge.ts) are its own lruvec.
     if (i === 0 && root) {
       const lru = shrinkLruvec(mem, node, sc);
       deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
@@ -49,6 +52,9 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
         );
       }
     }
+    // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
+    // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
+    if (!root) reclaimMemcgLruvec(mem, node, sc, deps, memcg);
     const out = deps.shrinkSlab({
       path: sc.path,
       task: sc.task,
@@ -61,4 +67,15 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
     if (partialAllowed && sc.nrReclaimed >= sc.nrToReclaim) break;
   }
   flushReclaimState(sc, root);
+}
+
+/** The LRU part of shrink_node_memcgs for one memcg of a memcg-targeted walk. */
+function reclaimMemcgLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps, memcg: MemcgRef | null): void {
+  const lrugen = deps.memcgLruvec?.(memcg, node.nid);
+  if (!lrugen) return;
+  const lru = tryToShrinkLruvec(mem, node, lrugen, sc);
+  deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
+  if (deps.vmstat) {
+    countLruPass(deps.vmstat, { kswapd: false, cgroup: true }, { file: lru.scannedFile, anon: lru.scannedAnon }, { file: lru.reclaimedFile, anon: lru.reclaimedAnon });
+  }
 }
