@@ -17,7 +17,15 @@
 // TypeScript benches, so both see the same machine load). The last table prints, per figure,
 // the TypeScript rate, the C rate, their ratio and the target. Without `cc` it says so and
 // prints no ratio. BENCH_JSON=path also writes every figure as JSON (for before/after).
-import { readdirSync, writeFileSync } from 'node:fs';
+//
+// Each bench file runs in its own Node process (this script again, with BENCH_CHILD_FILE):
+// a figure then measures its code as a simulator process runs it, not after other files'
+// benches have made the same call sites polymorphic. In one shared process, the list_lru
+// SKIP walk and the Binder walk made the REMOVED walk's callback site megamorphic (about
+// -40 %), and conform's and the others' work cut doShrinkSlab by about a third.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
@@ -26,13 +34,18 @@ import { cReference } from './lib/cref.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const distDir = join(here, '..', 'dist');
 const filter = process.argv[2];
+/** Set in a child: the one bench file it runs, and where it writes its figures. */
+const childFile = process.env.BENCH_CHILD_FILE;
+const childOut = process.env.BENCH_CHILD_OUT;
 const timeMs = Number(process.env.BENCH_TIME_MS ?? 1000);
 
 // The filter may name several benches: `npm run bench -- doShrink,listLru`.
 const wanted = filter ? filter.split(',').filter(Boolean) : [];
-const files = readdirSync(here)
-  .filter((f) => f.endsWith('.bench.mjs') && (wanted.length === 0 || wanted.some((w) => f.includes(w))))
-  .sort();
+const files = childFile
+  ? [childFile]
+  : readdirSync(here)
+      .filter((f) => f.endsWith('.bench.mjs') && (wanted.length === 0 || wanted.some((w) => f.includes(w))))
+      .sort();
 
 if (files.length === 0) {
   console.error(`bench: no bench/*.bench.mjs file matches ${JSON.stringify(filter ?? '')}`);
@@ -81,14 +94,33 @@ const ABSOLUTE = [
   ['run of a 1-second scenario, CPU-s (median)', 0.25, 'max'],
 ];
 
-const wantsC = files.some((f) => ['doShrinkSlab', 'listLru', 'binderTx'].some((n) => f.startsWith(n)));
+const wantsC = !childFile && files.some((f) => ['doShrinkSlab', 'listLru', 'binderTx'].some((n) => f.startsWith(n)));
 const cref = wantsC ? cReference(timeMs) : undefined;
 if (cref?.missing) console.log(`bench: C reference skipped (${cref.missing}); no ratios this run`);
 else if (cref) console.log(`bench: C reference compiled with ${cref.cc} -O2 (bench/c/kernel_bench.c)`);
 
 const allFigures = {};
 let failed = false;
-for (const file of files) {
+if (!childFile) {
+  // The parent: one child process per bench file; their figures come back in a JSON file.
+  const dir = mkdtempSync(join(tmpdir(), 'shrinksim-bench-'));
+  for (const file of files) {
+    const out = join(dir, `${file}.json`);
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_CHILD_FILE: file, BENCH_CHILD_OUT: out },
+    });
+    if (r.status !== 0) failed = true;
+    try {
+      Object.assign(allFigures, JSON.parse(readFileSync(out, 'utf8')));
+    } catch {
+      console.error(`bench: ${file} reported no figures`);
+      failed = true;
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+for (const file of childFile ? files : []) {
   const mod = await import(pathToFileURL(join(here, file)).href);
   if (typeof mod.default !== 'function') {
     console.error(`bench: ${file} has no default-exported function`);
@@ -125,6 +157,10 @@ for (const file of files) {
       for (const [k, v] of entries) console.log(`${k.padEnd(w)}  ${fmtNum(v)}`);
     }
   }
+}
+if (childFile) {
+  writeFileSync(childOut ?? '/dev/null', JSON.stringify(allFigures));
+  process.exit(failed ? 1 : 0);
 }
 // The C program checks its own Binder loop; the TS bench reports the same checksum.
 const tsCheck = allFigures['binder tx checksum'];
