@@ -17,11 +17,44 @@ export interface Rng {
   next(): number;
 }
 
+/**
+ * seedrandom's alea, stepped here. seedrandom seeds it (Baagoe's Mash over the seed text) and
+ * hands over its state; `next` is alea's `double()` (two steps, 53 bits) with the same
+ * arithmetic, so every draw is the one seedrandom would give, without its closures.
+ */
+class AleaStream implements Rng {
+  private c: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+
+  constructor(
+    readonly name: string,
+    seedText: string,
+  ) {
+    const st = seedrandom.alea(seedText, { state: true }).state();
+    this.c = st.c;
+    this.s0 = st.s0;
+    this.s1 = st.s1;
+    this.s2 = st.s2;
+  }
+
+  private step(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    return (this.s2 = t - (this.c = t | 0));
+  }
+
+  next(): number {
+    return this.step() + ((this.step() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
+  }
+}
+
 /** The stream `name` of run `seed`. */
 export function rngStream(seed: number, name: string): Rng {
-  // alea: fast, small state, good statistical quality; double() gives 53 random bits.
-  const prng = seedrandom.alea(`${seed}:${name}`);
-  return { name, next: () => prng.double() };
+  // alea: fast, small state, good statistical quality; 53 random bits per draw.
+  return new AleaStream(name, `${seed}:${name}`);
 }
 
 /** Uniform real in [min, max). */
@@ -76,6 +109,25 @@ export function empiricalInt(rng: Rng, buckets: readonly Bucket[]): number {
   const hi = buckets[i]!.bytes;
   const lo = i === 0 ? Math.min(1, hi) : buckets[i - 1]!.bytes + 1;
   return uniformInt(rng, lo, hi);
+}
+
+/**
+ * `drawSize(·, d)` with what does not change between draws worked out once: a generator's
+ * per-transaction draw skips two logarithms and the histogram's total. Same arithmetic, same
+ * doubles, so the same sizes as `drawSize`.
+ */
+export function sizeDrawer(d: SizeDist): (rng: Rng) => number {
+  switch (d.dist) {
+    case 'log-uniform': {
+      const { min, max } = d;
+      if (min < 1 || max < min) throw new RangeError(`logUniform: bad range [${min}, ${max}]`);
+      const lo = Math.log(min);
+      const span = Math.log(max + 1) - lo;
+      return (rng) => Math.min(max, Math.max(min, Math.floor(Math.exp(lo + span * rng.next()))));
+    }
+    default:
+      return (rng) => drawSize(rng, d);
+  }
 }
 
 /**

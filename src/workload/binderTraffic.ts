@@ -8,7 +8,7 @@
  * Hot path: the pending Poisson arrival is one reused event object; each live buffer is one
  * `Held` event (its free), kept in an array for snapshots to name (`<name>#<seq>`).
  */
-import { bernoulli, drawSize, drawTime, poissonInterarrivalNs } from '../sim/rng.js';
+import { bernoulli, drawTime, poissonInterarrivalNs, sizeDrawer } from '../sim/rng.js';
 import type { BinderTrafficGen } from '../scenario/types.js';
 import type { BinderBufferRef, Fireable, Generator, WorkloadCtx } from './types.js';
 
@@ -55,10 +55,12 @@ export function binderTraffic(gen: BinderTrafficGen): Generator {
       };
       ctx.binderLabels(proc, () => live.map((h) => [h.buffer, `${gen.name}#${h.seq}`] as const));
 
+      const drawData = sizeDrawer(gen.data);
+      const drawOffsets = sizeDrawer(gen.offsets);
       const transact = (): void => {
         const n = seq++;
-        const data = drawSize(sizes, gen.data);
-        const offsets = alignOffsets(drawSize(sizes, gen.offsets));
+        const data = drawData(sizes);
+        const offsets = alignOffsets(drawOffsets(sizes));
         const oneway = bernoulli(sizes, gen.oneway);
         const hold = drawTime(holds, gen.hold);
         const buffer = ctx.binderTransact(proc, { data, offsets, oneway }, gen.task);
