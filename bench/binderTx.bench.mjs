@@ -73,7 +73,8 @@ export default async function binderTxBench(bench, distDir) {
       if (old !== null) alloc.freeBuf(old);
       const base = 16 << next() % 14;
       const size = base + (next() % base);
-      const r = alloc.newBuf({ dataSize: BigInt(size), offsetsSize: 0n, extraSize: 0n, isAsync: false });
+      // Numeric sizes: the typed path the run's generators use (machineBinder), as C's size_t.
+      const r = alloc.newBuf({ dataSize: size, offsetsSize: 0, extraSize: 0, isAsync: false });
       if (r.ok) {
         ring[slot] = r.buffer;
         ok++;

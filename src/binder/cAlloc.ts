@@ -62,6 +62,12 @@ export class CBuffer implements RbNode<CBuffer> {
   dataSize: bigint | number = 0n;
   offsetsSize: bigint | number = 0n;
   extraSize: bigint | number = 0n;
+  /**
+   * The buffer's size while it sits in the free tree (set on insert, and on the split that
+   * shortens it while it is still in the tree), so the best-fit descent and inserts compare
+   * without reading the next buffer. Only meaningful while `free`.
+   */
+  freeSize = 0;
   constructor(public start: number) {}
 }
 
@@ -108,12 +114,13 @@ export class CBinderAlloc {
   /** `binder_insert_free_buffer`: equal sizes go right. */
   private insertFreeBuffer(nb: CBuffer): void {
     const size = this.sizeOf(nb);
+    nb.freeSize = size;
     let parent: CBuffer | null = null;
     let side: 'left' | 'right' = 'left';
     let p = this.freeBuffers.node;
     while (p) {
       parent = p;
-      if (size < this.sizeOf(p)) {
+      if (size < p.freeSize) {
         side = 'left';
         p = p.rbLeft;
       } else {
@@ -151,6 +158,23 @@ export class CBinderAlloc {
     if (this.kernel === '6.1') return this.updatePageRangeAlloc61(start, end);
     this.rangeEvent(true, start, end);
     const flags = this.pageFlags;
+    const counts = this.env.counts;
+    if (counts !== undefined) {
+      // Only tallies wanted: the same walk, the start/end pair counted once per reused page.
+      const pages = this.pages;
+      let reused = 0;
+      for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
+        if ((flags[i]! & PAGE_INSTALLED) !== 0) {
+          reused++;
+          if (!pages.lruDel(i)) this.warnings.lruDelMissing++;
+        } else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
+      }
+      if (reused !== 0) {
+        counts[ID_ALLOC_LRU_START] = counts[ID_ALLOC_LRU_START]! + reused;
+        counts[ID_ALLOC_LRU_END] = counts[ID_ALLOC_LRU_END]! + reused;
+      }
+      return;
+    }
     // start and end are page-aligned: pages start>>12 .. (end>>12) - 1.
     for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
       if ((flags[i]! & PAGE_INSTALLED) !== 0) {
@@ -195,6 +219,21 @@ export class CBinderAlloc {
     if (this.kernel === '6.1') return this.updatePageRangeFree61(start, end);
     this.rangeEvent(false, start, end);
     const flags = this.pageFlags;
+    const counts = this.env.counts;
+    if (counts !== undefined) {
+      const pages = this.pages;
+      let added = 0;
+      for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
+        if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
+        added++;
+        if (!pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
+      }
+      if (added !== 0) {
+        counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
+        counts[ID_FREE_LRU_END] = counts[ID_FREE_LRU_END]! + added;
+      }
+      return;
+    }
     for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
       if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
       this.pageEvent('binder_free_lru_start', ID_FREE_LRU_START, i, 1);
@@ -255,7 +294,7 @@ export class CBinderAlloc {
     let bufferSize = 0;
     while (n) {
       buffer = n;
-      bufferSize = this.sizeOf(n);
+      bufferSize = n.freeSize;
       if (size < bufferSize) {
         bestFit = n;
         n = n.rbLeft;
@@ -273,12 +312,13 @@ export class CBinderAlloc {
       // and while it is inserted the chosen node already measures `size` (the list changed):
       // both facts shape the tree exactly as the kernel's code does.
       buffer = bestFit;
-      bufferSize = this.sizeOf(buffer);
+      bufferSize = buffer.freeSize;
       const nb = new CBuffer(buffer.start + size);
       nb.prev = buffer;
       nb.next = buffer.next;
       if (buffer.next) buffer.next.prev = nb;
       buffer.next = nb;
+      buffer.freeSize = size;
       nb.free = true;
       this.insertFreeBuffer(nb);
     }

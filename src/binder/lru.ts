@@ -37,7 +37,7 @@ export class BinderFreelist extends ListLru {
 
   /** `list_lru_add_obj(&binder_freelist, &page->lru)`: tail of node 0's list; false if listed. */
   addPage(item: number): boolean {
-    return this.add(item, BINDER_PAGE_NID, NODE_LEVEL);
+    return this.addNodeLevel(item, BINDER_PAGE_NID);
   }
 
   /** Items of the list Binder pages live on, head (oldest) first. Allocates: tests/reports only. */

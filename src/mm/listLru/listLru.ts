@@ -224,6 +224,23 @@ export class ListLru {
   }
 
   /**
+   * list_lru_add onto the node-level list of an lru that is not memcg-aware, for a caller
+   * whose ids are valid by construction (Binder's page ids: integers in range): `add` without
+   * its argument checks, the same list operations.
+   */
+  addNodeLevel(item: number, nid: number): boolean {
+    if (this.memcgAware) return this.add(item, nid, -1);
+    this.checkUnlocked(nid, 'list_lru_add');
+    if (item >= this.owner.length) this.growItems(item + 1);
+    if (this.owner[item] !== NIL) return false;
+    this.linkTail(nid, item);
+    this.owner[item] = nid;
+    this.nrItems[nid]!++;
+    this.nodeTotal[nid]!++;
+    return true;
+  }
+
+  /**
    * list_lru_del: take `item` off whatever sublist holds it.
    *
    * The kernel wants the caller to repeat the add's nid/memcg; the model knows the sublist
