@@ -42,6 +42,7 @@ export interface BinderProcEnd {
   readonly pages: BinderPageCounts;
   readonly highWatermark: number;
   readonly refaults: number;
+  readonly reclaimed: number;
   readonly dead: boolean;
 }
 
@@ -142,6 +143,7 @@ export function buildResult(input: BuildInput): RunResult {
       pages: p.pages,
       highWatermark: p.highWatermark,
       refaults: p.refaults,
+      reclaimed: p.reclaimed,
       allocations: pc.allocations,
       allocFailures: sortKeys(pc.failures),
       dead: p.dead,

@@ -5,7 +5,7 @@
  * both read results through this one function, so they name metrics alike.
  *
  * Names, in this order:
- * - `binder.<proc>.refaults`, `.pages_active`, `.pages_lru`, `.pages_free`, `.pages_high`,
+ * - `binder.<proc>.refaults`, `.reclaimed`, `.pages_active`, `.pages_lru`, `.pages_free`, `.pages_high`,
  *   `.allocations`, `.alloc_failures.<reason>`; `binder.reclaimed` (objects the Binder
  *   shrinkers freed = pages, summed over drivers: RunResult has no per-process count);
  * - `skips.<reason>`;
@@ -64,6 +64,8 @@ export function metricsOf(result: unknown): Metrics {
     const base = `binder.${String(p.name)}`;
     const pages = obj(p.pages, `${base}.pages`);
     put(`${base}.refaults`, p.refaults);
+    // Older result files have no per-process count.
+    if (p.reclaimed !== undefined) put(`${base}.reclaimed`, p.reclaimed);
     put(`${base}.pages_active`, pages.active);
     put(`${base}.pages_lru`, pages.lru);
     put(`${base}.pages_free`, pages.free);

@@ -79,6 +79,8 @@ export interface BinderProcStats {
   readonly highWatermark: number;
   /** Page installs of pages that reclaim had freed before ("refaults"). */
   readonly refaults: number;
+  /** Pages the Binder shrinker took from this process (unmapped and freed by its isolate). */
+  readonly reclaimed: number;
   /** Buffers allocated successfully. */
   readonly allocations: number;
   /** Allocation failures by the kernel's reason (e.g. `ENOSPC`, `ENOSPC_ASYNC`, `ESRCH`). */

@@ -524,6 +524,7 @@ export class Machine implements KswapdHost {
         pages: p.pages.counts(),
         highWatermark: p.pages.pagesHigh,
         refaults: p.pages.stats.refaults,
+        reclaimed: p.pages.stats.reclaimed,
         dead: !p.mmAlive,
       })),
       binderEvents: this.binder.system.events,

@@ -21,7 +21,7 @@ export function sampleResult(over: Partial<RunResult> = {}): RunResult {
     ],
     binder: {
       procs: [
-        { name: 'app', driver: 'c', pages: { active: 1, lru: 2, free: 29 }, highWatermark: 16, refaults: 3, allocations: 7, allocFailures: { ENOSPC: 2, ENOSPC_ASYNC: 0 }, dead: false },
+        { name: 'app', driver: 'c', pages: { active: 1, lru: 2, free: 29 }, highWatermark: 16, refaults: 3, reclaimed: 5, allocations: 7, allocFailures: { ENOSPC: 2, ENOSPC_ASYNC: 0 }, dead: false },
       ],
     },
     memory: {

@@ -24,8 +24,15 @@ describe('metricsOf', () => {
     expect(m.get('shrinker.huge.deferred_end')).toBe(126);
     const launch = new Map(metricsOf(run('app-launch')));
     expect([...launch.keys()]).toEqual(expect.arrayContaining(['binder.launcher_app.refaults', 'binder.reclaimed', 'memory.direct_reclaims', 'stalls.stall_ns', 'shrinker.android-binder.freed']));
-    // Binder's shrinker frees pages: binder.reclaimed is android-binder's freed.
+    // Binder's shrinker frees pages: binder.reclaimed is android-binder's freed, and the
+    // processes' own counts add up to it.
     expect(launch.get('binder.reclaimed')).toBe(launch.get('shrinker.android-binder.freed'));
+    // near-oom: kswapd and direct reclaim take pages from both processes.
+    const oom = new Map(metricsOf(run('near-oom')));
+    const perProc = [...oom.entries()].filter(([k]) => /^binder\.[^.]+\.reclaimed$/.test(k)).map(([, v]) => Number(v));
+    expect(perProc.length).toBe(2);
+    expect(perProc.every((n) => n > 0)).toBe(true);
+    expect(perProc.reduce((a, b) => a + b, 0)).toBe(Number(oom.get('shrinker.android-binder.freed')));
     const skips = [...new Map(metricsOf(run('mmap-contention'))).keys()].filter((k) => k.startsWith('skips.'));
     expect(skips.length).toBeGreaterThan(0);
   });
