@@ -15,6 +15,13 @@ import { loadForRun, runWithProgress } from './run.js';
 export async function checkCommand(args: CheckArgs): Promise<number> {
   const tolerance = parseTolerance(args.tolerance);
   const { resolved, label } = loadForRun(args.scenario, args.seed, args.limits);
+  // Refused before the run: two outputs cannot share standard output.
+  const stdoutFlags = [
+    ...(args.update && args.baseline === '-' ? ['--baseline'] : []),
+    ...(args.json === '-' ? ['--json'] : []),
+    ...(args.junit === '-' ? ['--junit'] : []),
+  ];
+  if (stdoutFlags.length > 1) throw new UserError(`${stdoutFlags.join(' and ')}: only one output can go to standard output (-)`);
 
   let baselineText: string | undefined;
   if (!args.update) {
@@ -43,12 +50,10 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   if (outcome.verdict === 'written') files.push({ file: args.baseline, text: renderBaseline(outcome.baseline), flag: '--baseline' });
   if (args.json !== undefined) files.push({ file: args.json, text: renderCheckJson(report), flag: '--json' });
   if (args.junit !== undefined) files.push({ file: args.junit, text: renderCheckJunit(report), flag: '--junit' });
-  const onStdout = files.filter((f) => f.file === '-');
-  if (onStdout.length > 1) throw new UserError(`${onStdout.map((f) => f.flag).join(' and ')}: only one output can go to standard output (-)`);
   writeOutputs(files);
 
   // With an output on standard output (`-`), the human-readable lines go to stderr.
-  const note = onStdout.length > 0 ? process.stderr : process.stdout;
+  const note = stdoutFlags.length > 0 ? process.stderr : process.stdout;
   if (outcome.verdict === 'written') {
     note.write(`baseline written: ${args.baseline} (${outcome.baseline.metrics.size} counts, seed ${outcome.baseline.seed})\n`);
     return 0;
