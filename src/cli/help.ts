@@ -21,6 +21,10 @@ Examples:
   shrinksim check scenarios/default.yaml --baseline scenarios/baselines/default.json
   shrinksim check scenarios/default.yaml --baseline b.json --tolerance 5%
   shrinksim check scenarios/default.yaml --baseline b.json --update
+  shrinksim check scenarios/default.yaml --baseline b.json --no-progress --json check.json
+      (for CI: scenario, seeds, tolerance, verdict ok/moved/written, every count compared)
+  shrinksim check scenarios/default.yaml --baseline b.json --junit check.xml
+      (JUnit XML: one testcase per count, a failure for each that moved)
 
 Exit codes:
   0  every count within tolerance (or --update wrote the baseline)

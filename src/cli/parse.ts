@@ -52,6 +52,12 @@ export interface CheckArgs {
   readonly update: boolean;
   readonly seed: number | undefined;
   readonly limits: Partial<RunLimits>;
+  /** `--no-progress`: never show a progress bar (CI logs). */
+  readonly progress: boolean;
+  /** `--json FILE`: the comparison as one JSON object (- for stdout). */
+  readonly json?: string | undefined;
+  /** `--junit FILE`: the comparison as JUnit XML (- for stdout). */
+  readonly junit?: string | undefined;
 }
 
 export interface ReportArgs {
@@ -316,11 +322,25 @@ export function parseCli(argv: readonly string[]): ParseResult {
     .option('--tolerance <t>', 'allowed relative change, e.g. 5% or 0.05 (default 0: exact)')
     .option('--update', 'rewrite the baseline from this run', false)
     .option('--seed <n>', 'override the scenario seed', seedOf)
+    .option('--json <file>', 'write the comparison as JSON for CI (- for stdout)')
+    .option('--junit <file>', 'write the comparison as JUnit XML for CI (- for stdout)')
+    .option('--no-progress', 'never show a progress bar')
     .addOption(limitFlag('events'))
     .addOption(limitFlag('samples'))
     .addOption(limitFlag('traceLines'))
-    .action((scenario: string, o: LimitOpts & { baseline: string; tolerance?: string; update: boolean; seed?: number }) => {
-      result = { command: 'check', scenario, baseline: o.baseline, tolerance: o.tolerance, update: o.update, seed: o.seed, limits: limitsOf(o) };
+    .action((scenario: string, o: LimitOpts & { baseline: string; tolerance?: string; update: boolean; seed?: number; json?: string; junit?: string; progress: boolean }) => {
+      result = {
+        command: 'check',
+        scenario,
+        baseline: o.baseline,
+        tolerance: o.tolerance,
+        update: o.update,
+        seed: o.seed,
+        limits: limitsOf(o),
+        progress: o.progress,
+        ...(o.json === undefined ? {} : { json: o.json }),
+        ...(o.junit === undefined ? {} : { junit: o.junit }),
+      };
     });
 
   program

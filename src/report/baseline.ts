@@ -166,8 +166,15 @@ export interface Moved {
   readonly now: bigint;
 }
 
+/** One compared count (a metric only on one side is 0 on the other). */
+export interface Compared extends Moved {
+  readonly moved: boolean;
+}
+
 export interface Comparison {
   readonly moved: readonly Moved[];
+  /** Every compared count, sorted by metric (for the `--json` and `--junit` reports). */
+  readonly rows: readonly Compared[];
   readonly compared: number;
   /** Differences that matter for reading the table but are not regressions by themselves. */
   readonly notes: readonly string[];
@@ -189,17 +196,18 @@ export function compareWithBaseline(b: Baseline, r: RunResult, tolerance: number
     for (const k of [...now.keys()]) if (k.startsWith('vmstat.')) now.delete(k);
   }
   const keys = [...new Set([...b.metrics.keys(), ...now.keys()])].sort();
-  const moved: Moved[] = [];
+  const rows: Compared[] = [];
   for (const k of keys) {
     const x = b.metrics.get(k) ?? 0n;
     const y = now.get(k) ?? 0n;
-    if (beyond(x, y, tolerance)) moved.push({ metric: k, base: x, now: y });
+    rows.push({ metric: k, base: x, now: y, moved: beyond(x, y, tolerance) });
   }
+  const moved: Moved[] = rows.filter((r) => r.moved).map(({ metric, base, now }) => ({ metric, base, now }));
   const notes: string[] = [];
   if (b.scenario.hash !== r.scenario.hash) notes.push(`scenario changed since the baseline (hash ${short(b.scenario.hash)} → ${short(r.scenario.hash)})`);
   if (b.seed !== r.seed) notes.push(`seed differs: baseline ${b.seed}, this run ${r.seed}`);
   if (b.tool.version !== r.tool.version) notes.push(`baseline written by shrinksim ${b.tool.version}, this is ${r.tool.version}`);
-  return { moved, compared: keys.length, notes };
+  return { moved, rows, compared: keys.length, notes };
 }
 
 const short = (h: string): string => h.replace(/^sha256:/, '').slice(0, 12);
@@ -225,9 +233,16 @@ export function renderComparison(c: Comparison, tolerance: number): string {
 function change(base: bigint, now: bigint): string {
   const d = now - base;
   const sign = d > 0n ? '+' : '';
-  if (base === 0n) return `${sign}${d} (new)`;
-  const pct = (Number(d) / Math.abs(Number(base))) * 100;
-  return `${sign}${d} (${sign}${pct.toFixed(1)}%)`;
+  return `${sign}${d} (${percentChange(base, now)})`;
 }
 
-const formatTolerance = (t: number): string => (t === 0 ? '0 (exact)' : `${+(t * 100).toFixed(4)}%`);
+/** `+12.5%`, `-3.0%`, `new` (baseline 0), `0.0%` (unchanged): the change column's percentage. */
+export function percentChange(base: bigint, now: bigint): string {
+  const d = now - base;
+  const sign = d > 0n ? '+' : '';
+  if (base === 0n) return d === 0n ? '0.0%' : 'new';
+  const pct = (Number(d) / Math.abs(Number(base))) * 100;
+  return `${sign}${pct.toFixed(1)}%`;
+}
+
+export const formatTolerance = (t: number): string => (t === 0 ? '0 (exact)' : `${+(t * 100).toFixed(4)}%`);

@@ -9,18 +9,33 @@
  * (`drop_caches`, `shrink_slab`, `memory_reclaim`, `debugfs_scan`).
  */
 import { z } from 'zod';
-import { allocStepSchema, freeStepSchema, lockStepSchema, shrinkStepSchema, unlockStepSchema } from '../binder/schema.js';
-import { parseObjects, parseRate, parseSize, parseTime, describeGot, type Parsed } from './units.js';
+import { allocStepSchema, byteSizeSchema, durationSchema, freeStepSchema, lockStepSchema, shrinkStepSchema, sizeTSchema, unlockStepSchema } from '../binder/schema.js';
+import { parseObjects, parseRate, parseSize, parseTime, describeGot, UNIT_PATTERNS, type Parsed } from './units.js';
+
+/**
+ * What the JSON Schema says of a unit field (the string `pattern`s of units.ts, and a bare
+ * number only where the parser takes one), by the zod schema `unit` made for it.
+ */
+const UNIT_JSON = new WeakMap<object, Record<string, unknown>>();
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const SIZE_JSON = { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.size }, { type: 'integer', minimum: 0, maximum: MAX_SAFE }] };
+const TIME_JSON = { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.time }, { const: 0 }] };
+const EVENT_RATE_JSON = { type: 'string', pattern: UNIT_PATTERNS.eventRate };
+const BYTE_RATE_JSON = { type: 'string', pattern: UNIT_PATTERNS.byteRate };
+// Binder's steps parse through the same units.ts; a transaction size is a size_t (< 2^64).
+UNIT_JSON.set(byteSizeSchema, SIZE_JSON);
+UNIT_JSON.set(durationSchema, TIME_JSON);
+UNIT_JSON.set(sizeTSchema, { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.size }, { type: 'integer', minimum: 0, exclusiveMaximum: 2 ** 64 }] });
 
 /** A quantity with a unit: string or number in the file, parsed by `parse`. */
-function unit<T>(parse: (v: unknown) => Parsed<T>, description: string, examples: readonly unknown[], exactInts = false) {
+function unit<T>(parse: (v: unknown) => Parsed<T>, description: string, examples: readonly unknown[], exactInts = false, json?: Record<string, unknown>) {
   const expected = (v: unknown): string => {
     const r = parse(v);
     return r.ok ? `unexpected value ${describeGot(v)}` : r.message;
   };
   // Integers beyond 2^53 arrive as bigints (load.ts): only exact counts accept them.
   const forms = exactInts ? [z.string(), z.number(), z.bigint()] as const : [z.string(), z.number()] as const;
-  return z
+  const schema = z
     .union(forms, { error: (iss) => expected(iss.input) })
     .transform((v, ctx): T => {
       const r = parse(v);
@@ -31,10 +46,12 @@ function unit<T>(parse: (v: unknown) => Parsed<T>, description: string, examples
       return r.value;
     })
     .meta({ description, examples: [...examples] });
+  if (json) UNIT_JSON.set(schema, json);
+  return schema;
 }
 
-export const Size = () => unit(parseSize, 'A size: bytes (4096), "4MiB", "1.5GiB", "16k pages".', ['4MiB', '256 pages']);
-export const Time = () => unit(parseTime, 'A time: "250ms", "30s", "1.5us", "2min", or 0.', ['250ms', '30s']);
+export const Size = () => unit(parseSize, 'A size: bytes (4096), "4MiB", "1.5GiB", "16k pages".', ['4MiB', '256 pages'], false, SIZE_JSON);
+export const Time = () => unit(parseTime, 'A time: "250ms", "30s", "1.5us", "2min", or 0.', ['250ms', '30s'], false, TIME_JSON);
 export const EventRate = () =>
   unit(
     (v) => {
@@ -44,6 +61,8 @@ export const EventRate = () =>
     },
     'Events per unit of time: "200/s", "5/ms", "12/min".',
     ['200/s'],
+    false,
+    EVENT_RATE_JSON,
   );
 export const ByteRate = () =>
   unit(
@@ -54,6 +73,8 @@ export const ByteRate = () =>
     },
     'Memory per unit of time: "50MiB/s", "1000 pages/s".',
     ['50MiB/s'],
+    false,
+    BYTE_RATE_JSON,
   );
 export const Objects = () =>
   unit(parseObjects, 'A number of objects: 100000, "1e6", "ULONG_MAX/4", "ULONG_MAX/2" (= LONG_MAX).', [100000, 'ULONG_MAX/4'], true);
@@ -383,6 +404,14 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     unrepresentable: 'any',
     // Exact object counts also take integers beyond 2^53 (bigints once loaded): in the file they are numbers.
     override: (ctx) => {
+      // Unit fields: the patterns and number forms the loader's parsers accept (units.ts).
+      const unitJson = UNIT_JSON.get(ctx.zodSchema);
+      if (unitJson) {
+        delete (ctx.jsonSchema as Record<string, unknown>).type;
+        delete (ctx.jsonSchema as Record<string, unknown>).anyOf;
+        Object.assign(ctx.jsonSchema, structuredClone(unitJson));
+        return;
+      }
       const def = ctx.zodSchema._zod.def as { type: string; options?: readonly { _zod: { def: { type: string } } }[] };
       if (def.type === 'union' && def.options?.some((o) => o._zod.def.type === 'bigint')) {
         for (const k of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[k];

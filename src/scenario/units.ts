@@ -66,6 +66,28 @@ const SIZE_UNITS: Record<string, bigint> = {
 
 const COUNT_MULT: Record<string, bigint> = { '': 1n, k: 1024n, m: 1024n ** 2n };
 
+// --- the syntax, in one place ------------------------------------------------------------
+// The parsers below match these regexes, and the scenario JSON Schema (schema.ts) ships the
+// same text as `pattern`s, so editors and the loader cannot drift apart. Built from the unit
+// tables; case-insensitive units spelled as character classes (JSON Schema patterns have no
+// flags). `\s` in a pattern is the set String.prototype.trim removes.
+
+const DECIMAL = String.raw`\d+(?:\.\d+)?`;
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** `kib` → `[kK][iI][bB]` (ASCII letters only; units are ASCII). */
+const anyCase = (s: string): string =>
+  [...s].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRe(c))).join('');
+/** Longest first, so a prefix (`m` of `mib`) never wins an unanchored race. */
+const alternation = (keys: readonly string[], spell: (k: string) => string): string =>
+  [...keys].filter((k) => k !== '').sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(spell).join('|');
+
+const SIZE_UNIT_RE = alternation(Object.keys(SIZE_UNITS), anyCase);
+const COUNT_MULT_RE = `(?:${alternation(Object.keys(COUNT_MULT), anyCase)})?`;
+const PAGES_RE_SRC = `(${DECIMAL})\\s*(${COUNT_MULT_RE})\\s*pages?`;
+const SIZE_RE_SRC = `(${DECIMAL})\\s*(${SIZE_UNIT_RE})?`;
+const PAGES_RE = new RegExp(`^${PAGES_RE_SRC}$`);
+const SIZE_RE = new RegExp(`^${SIZE_RE_SRC}$`);
+
 const SIZE_EXAMPLE = 'a size like "4MiB", "16k pages" or 4096';
 
 function toSafe(v: bigint): number | undefined {
@@ -80,7 +102,7 @@ export function parseSize(v: unknown): Parsed<number> {
   }
   if (typeof v !== 'string') return bad;
   const t = v.trim();
-  const pages = /^(\d+(?:\.\d+)?)\s*([kKmM]?)\s*pages?$/.exec(t);
+  const pages = PAGES_RE.exec(t);
   if (pages) {
     const mult = COUNT_MULT[pages[2]!.toLowerCase()]!;
     const n = scaleDecimal(pages[1]!, mult * BigInt(PAGE_SIZE));
@@ -88,9 +110,9 @@ export function parseSize(v: unknown): Parsed<number> {
     // A fraction of a page is allowed only if it lands on whole bytes; whole pages are checked where needed.
     return safe === undefined ? bad : ok(safe);
   }
-  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(t);
+  const m = SIZE_RE.exec(t);
   if (!m) return bad;
-  const unit = SIZE_UNITS[m[2]!.toLowerCase()];
+  const unit = SIZE_UNITS[(m[2] ?? '').toLowerCase()];
   if (unit === undefined) return bad;
   const n = scaleDecimal(m[1]!, unit);
   const safe = n === undefined ? undefined : toSafe(n);
@@ -106,6 +128,9 @@ const TIME_UNITS: Record<string, bigint> = {
   min: 60_000_000_000n,
   h: 3_600_000_000_000n,
 };
+
+const TIME_UNIT_RE = alternation(Object.keys(TIME_UNITS), escapeRe);
+const TIME_RE = new RegExp(`^(${DECIMAL})\\s*(${TIME_UNIT_RE})$`);
 
 const TIME_EXAMPLE = 'a time like "250ms", "30s" or "1.5us"';
 
@@ -126,7 +151,7 @@ export function parseTime(v: unknown): Parsed<number> {
   const bad = fail<number>(`expected ${TIME_EXAMPLE}, got ${describeGot(v)}`);
   if (v === 0 || v === '0') return ok(0);
   if (typeof v !== 'string') return bad;
-  const m = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|min|h)$/.exec(v.trim());
+  const m = TIME_RE.exec(v.trim());
   if (!m) return bad;
   const n = scaleDecimal(m[1]!, TIME_UNITS[m[2]!]!);
   if (n === undefined) return fail(`expected a whole number of nanoseconds, got ${describeGot(v)}`);
@@ -139,6 +164,8 @@ export type Rate = { readonly unit: 'events'; readonly perSec: number } | { read
 
 const RATE_PER: Record<string, number> = { ns: 1e9, us: 1e6, µs: 1e6, ms: 1e3, s: 1, min: 1 / 60, h: 1 / 3600 };
 
+const RATE_RE = new RegExp(`^(.+?)\\s*\\/\\s*(${TIME_UNIT_RE})$`);
+
 const RATE_EXAMPLE = 'a positive rate like "200/s"';
 
 /**
@@ -148,7 +175,7 @@ const RATE_EXAMPLE = 'a positive rate like "200/s"';
 export function parseRate(v: unknown, example: string = RATE_EXAMPLE): Parsed<Rate> {
   const bad = fail<Rate>(`expected ${example}, got ${describeGot(v)}`);
   if (typeof v !== 'string') return bad;
-  const m = /^(.+?)\s*\/\s*(ns|us|µs|ms|s|min|h)$/.exec(v.trim());
+  const m = RATE_RE.exec(v.trim());
   if (!m) return bad;
   const per = RATE_PER[m[2]!]!;
   const amount = m[1]!;
@@ -157,6 +184,19 @@ export function parseRate(v: unknown, example: string = RATE_EXAMPLE): Parsed<Ra
   if (!size.ok) return bad;
   return ok({ unit: 'bytes', perSec: size.value * per });
 }
+
+/**
+ * The JSON Schema `pattern`s of the unit strings, from the regexes the parsers use (the
+ * string forms; a bare number is a size in bytes, and a time only as 0). They check the
+ * syntax; the loader also checks the value: a fraction must land on whole bytes or
+ * nanoseconds, a size must stay below 2^53 bytes and a time at most 720h.
+ */
+export const UNIT_PATTERNS = {
+  size: `^\\s*${SIZE_RE_SRC}\\s*$|^\\s*${PAGES_RE_SRC}\\s*$`,
+  time: `^(?:0|\\s*${DECIMAL}\\s*(?:${TIME_UNIT_RE})\\s*)$`,
+  eventRate: `^\\s*${DECIMAL}\\s*/\\s*(?:${TIME_UNIT_RE})\\s*$`,
+  byteRate: `^\\s*${DECIMAL}\\s*(?:${COUNT_MULT_RE}\\s*pages?|${SIZE_UNIT_RE})\\s*/\\s*(?:${TIME_UNIT_RE})\\s*$`,
+} as const;
 
 /**
  * An object count for a shrinker: a non-negative integer (number or decimal string, exact as

@@ -30,7 +30,10 @@ describe('baseline', () => {
     const back = parseBaseline(text, 'b.json');
     expect(back.metrics).toEqual(b.metrics);
     expect(back.seed).toBe(42);
-    expect(compareWithBaseline(back, sampleResult(), 0)).toEqual({ moved: [], compared: b.metrics.size, notes: [] });
+    const cmp = compareWithBaseline(back, sampleResult(), 0);
+    expect({ moved: cmp.moved, compared: cmp.compared, notes: cmp.notes }).toEqual({ moved: [], compared: b.metrics.size, notes: [] });
+    // Every compared row is there, each unmoved with now = baseline.
+    expect(cmp.rows.map((r) => [r.metric, r.now, r.moved])).toEqual([...b.metrics.entries()].map(([k, v]) => [k, v, false]));
   });
 
   it('tolerance: relative to the baseline value, exact at 0', () => {
