@@ -36,168 +36,199 @@ function table(c: ChalkInstance, head: readonly string[], rows: readonly (readon
 
 const n = (v: number | bigint): string => v.toString();
 
-export function renderSummary(r: RunResult, opts: SummaryOptions): string {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const out: string[] = [];
-  const h = (s: string) => out.push('', c.bold(s));
+/** A section of the summary: its lines, given the colours. */
+type Section = (r: RunResult, c: ChalkInstance, opts: SummaryOptions) => string[];
 
-  out.push(
-    `${c.bold(`shrinksim ${r.tool.version}`)}  scenario ${c.cyan(r.scenario.name)}${r.scenario.file ? ` (${r.scenario.file})` : ''}`,
-    `  seed ${r.seed}  kernel ${r.kernel}  simulated ${nsToSeconds(r.simulatedNs)} s  ${c.dim(r.scenario.hash.slice(0, 19))}`,
-  );
+const heading = (c: ChalkInstance, s: string): string[] => ['', c.bold(s)];
 
-  h('Shrinkers');
+const headerSection: Section = (r, c) => [
+  `${c.bold(`shrinksim ${r.tool.version}`)}  scenario ${c.cyan(r.scenario.name)}${r.scenario.file ? ` (${r.scenario.file})` : ''}`,
+  `  seed ${r.seed}  kernel ${r.kernel}  simulated ${nsToSeconds(r.simulatedNs)} s  ${c.dim(r.scenario.hash.slice(0, 19))}`,
+];
+
+const shrinkersSection: Section = (r, c) => {
   const labels = shrinkerLabels(r.shrinkers);
-  if (r.shrinkers.length === 0) out.push('  (none)');
-  else {
-    out.push(
-      ...table(
-        c,
-        ['name', 'seeks', 'batch', 'count calls', 'scan calls', 'scanned', 'freed', 'STOPs', 'deferred end', 'count end'],
-        r.shrinkers.map((s, i) => [
-          labels[i] ?? s.name,
-          n(s.seeks),
-          n(s.batch),
-          n(s.countCalls),
-          n(s.scanCalls),
-          n(s.scanned),
-          n(s.freed),
-          s.stops > 0 ? c.yellow(n(s.stops)) : n(s.stops),
-          n(s.deferredEnd),
-          n(s.countEnd),
-        ]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-      ),
-    );
-  }
+  if (r.shrinkers.length === 0) return [...heading(c, 'Shrinkers'), '  (none)'];
+  return [
+    ...heading(c, 'Shrinkers'),
+    ...table(
+      c,
+      ['name', 'seeks', 'batch', 'count calls', 'scan calls', 'scanned', 'freed', 'STOPs', 'deferred end', 'count end'],
+      r.shrinkers.map((s, i) => [
+        labels[i] ?? s.name,
+        n(s.seeks),
+        n(s.batch),
+        n(s.countCalls),
+        n(s.scanCalls),
+        n(s.scanned),
+        n(s.freed),
+        s.stops > 0 ? c.yellow(n(s.stops)) : n(s.stops),
+        n(s.deferredEnd),
+        n(s.countEnd),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ];
+};
 
-  h('Binder processes');
-  if (r.binder.procs.length === 0) out.push('  (none)');
-  else {
-    out.push(
-      ...table(
-        c,
-        ['name', 'driver', 'active', 'lru', 'free', 'high', 'refaults', 'allocs', 'alloc failures'],
-        r.binder.procs.map((p) => {
-          const fails = Object.entries(p.allocFailures)
-            .filter(([, v]) => v > 0)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ');
-          return [
-            p.dead ? `${p.name} (dead)` : p.name,
-            p.driver,
-            n(p.pages.active),
-            n(p.pages.lru),
-            n(p.pages.free),
-            n(p.highWatermark),
-            n(p.refaults),
-            n(p.allocations),
-            fails === '' ? '0' : c.red(fails),
-          ];
-        }),
-        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
-      ),
-    );
-  }
+const binderSection: Section = (r, c) => {
+  if (r.binder.procs.length === 0) return [...heading(c, 'Binder processes'), '  (none)'];
+  return [
+    ...heading(c, 'Binder processes'),
+    ...table(
+      c,
+      ['name', 'driver', 'active', 'lru', 'free', 'high', 'refaults', 'allocs', 'alloc failures'],
+      r.binder.procs.map((p) => {
+        const fails = Object.entries(p.allocFailures)
+          .filter(([, v]) => v > 0)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ');
+        return [
+          p.dead ? `${p.name} (dead)` : p.name,
+          p.driver,
+          n(p.pages.active),
+          n(p.pages.lru),
+          n(p.pages.free),
+          n(p.highWatermark),
+          n(p.refaults),
+          n(p.allocations),
+          fails === '' ? '0' : c.red(fails),
+        ];
+      }),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+  ];
+};
 
-  h('Reclaim passes (shrink_slab calls by path, priority, gfp)');
-  if (r.reclaim.length === 0) out.push('  (none)');
-  else {
-    out.push(
-      ...table(
-        c,
-        ['path', 'priority', 'gfp', 'passes', 'reclaimed pages', 'slab freed'],
-        r.reclaim.map((x) => [x.path, n(x.priority), x.gfp, n(x.passes), n(x.reclaimedPages), n(x.slabFreed)]),
-        ['l', 'r', 'l', 'r', 'r', 'r'],
-      ),
-    );
-  }
+const reclaimSection: Section = (r, c) => {
+  const out = heading(c, 'Reclaim passes (shrink_slab calls by path, priority, gfp)');
+  if (r.reclaim.length === 0) return [...out, '  (none)'];
+  return [
+    ...out,
+    ...table(
+      c,
+      ['path', 'priority', 'gfp', 'passes', 'reclaimed pages', 'slab freed'],
+      r.reclaim.map((x) => [x.path, n(x.priority), x.gfp, n(x.passes), n(x.reclaimedPages), n(x.slabFreed)]),
+      ['l', 'r', 'l', 'r', 'r', 'r'],
+    ),
+  ];
+};
 
+const skipsSection: Section = (r, c) => {
   const skips = Object.entries(r.skips).sort(([a], [b]) => (a < b ? -1 : 1));
-  out.push('', `${c.bold('Skips')}  ${skips.length === 0 ? 'none' : skips.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return ['', `${c.bold('Skips')}  ${skips.length === 0 ? 'none' : skips.map(([k, v]) => `${k} ${v}`).join(', ')}`];
+};
 
+const memorySection: Section = (r, c) => {
   const m = r.memory;
-  h('Memory (pages)');
-  out.push(
+  const out = [
+    ...heading(c, 'Memory (pages)'),
     `  total ${m.totalPages}  watermarks min ${m.watermarks.min} low ${m.watermarks.low} high ${m.watermarks.high}`,
     `  end: free ${m.end.free}  page cache ${m.end.pageCache}  anon ${m.end.anon}  (lowest free ${m.minFree})`,
     `  kswapd wakeups ${m.kswapdWakeups}  direct reclaims ${m.directReclaims}  allocation failures ${m.allocFailures > 0 ? c.red(n(m.allocFailures)) : '0'}`,
     `  reclaimed: page cache ${m.reclaimed.pageCache}  anon ${m.reclaimed.anon}  slab ${m.reclaimed.slab}`,
-  );
+  ];
   if (m.kswapdBusyNs !== undefined) out.push(`  kswapd busy ${nsToSeconds(m.kswapdBusyNs)} s`);
   for (const d of m.directStalls ?? []) {
     out.push(
       `  direct reclaim stall ${d.comm}-${d.pid} (${d.owner}): ${d.allocations} allocations, ${d.directReclaims} reclaims, ${nsToSeconds(d.stallNs)} s total, worst ${nsToSeconds(d.maxStallNs)} s`,
     );
   }
+  return out;
+};
 
-  if (r.oomKills && r.oomKills.length > 0) {
-    h('OOM kills');
-    out.push(
-      ...table(
-        c,
-        ['time s', 'victim', 'badness', 'oom_score_adj', 'anon rss', 'file rss', 'pages freed', 'invoked by'],
-        r.oomKills.map((k) => [
-          nsToSeconds(k.timeNs),
-          `${k.comm}-${k.pid}`,
-          n(k.badness),
-          n(k.oomScoreAdj),
-          n(k.anonRssPages),
-          n(k.fileRssPages),
-          n(k.pagesFreed),
-          `${k.trigger.comm}-${k.trigger.pid}`,
-        ]),
-        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
-      ),
-    );
-  }
+const oomSection: Section = (r, c) => {
+  if (!r.oomKills || r.oomKills.length === 0) return [];
+  return [
+    ...heading(c, 'OOM kills'),
+    ...table(
+      c,
+      ['time s', 'victim', 'badness', 'oom_score_adj', 'anon rss', 'file rss', 'pages freed', 'invoked by'],
+      r.oomKills.map((k) => [
+        nsToSeconds(k.timeNs),
+        `${k.comm}-${k.pid}`,
+        n(k.badness),
+        n(k.oomScoreAdj),
+        n(k.anonRssPages),
+        n(k.fileRssPages),
+        n(k.pagesFreed),
+        `${k.trigger.comm}-${k.trigger.pid}`,
+      ]),
+      ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+  ];
+};
 
-  if (r.memcgs && r.memcgs.length > 0) {
-    h('Memcgs at their limits (memory.events)');
-    out.push(
-      ...table(
-        c,
-        ['memcg', 'max', 'high', 'usage', 'max events', 'high events', 'oom', 'oom_kill', 'reclaims', 'reclaimed'],
-        r.memcgs.map((m) => [
-          m.name,
-          m.maxPages === undefined ? 'max' : n(m.maxPages),
-          m.highPages === undefined ? 'max' : n(m.highPages),
-          n(m.usagePages),
-          n(m.events.max),
-          n(m.events.high),
-          n(m.events.oom),
-          n(m.events.oomKill),
-          n(m.events.reclaims),
-          n(m.events.reclaimed),
-        ]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-      ),
-    );
-  }
+const memcgSection: Section = (r, c) => {
+  if (!r.memcgs || r.memcgs.length === 0) return [];
+  return [
+    ...heading(c, 'Memcgs at their limits (memory.events)'),
+    ...table(
+      c,
+      ['memcg', 'max', 'high', 'usage', 'max events', 'high events', 'oom', 'oom_kill', 'reclaims', 'reclaimed'],
+      r.memcgs.map((m) => [
+        m.name,
+        m.maxPages === undefined ? 'max' : n(m.maxPages),
+        m.highPages === undefined ? 'max' : n(m.highPages),
+        n(m.usagePages),
+        n(m.events.max),
+        n(m.events.high),
+        n(m.events.oom),
+        n(m.events.oomKill),
+        n(m.events.reclaims),
+        n(m.events.reclaimed),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ];
+};
 
-  // Over the run, min..max at the right (a TTY, or --sparklines).
-  if (opts.sparklines && r.series.length > 1) {
-    const line = (label: string, v: readonly number[]) =>
-      `  ${label.padEnd(16)} ${c.cyan(sparkline(v))}  ${Math.min(...v)}..${Math.max(...v)}`;
-    out.push(line('free pages', r.series.map((s) => s.freePages)), line('Binder LRU pages', r.series.map((s) => s.binder.lru)));
-  }
+/** Over the run, min..max at the right (a TTY, or --sparklines). */
+const sparklineSection: Section = (r, c, opts) => {
+  if (!opts.sparklines || r.series.length <= 1) return [];
+  const line = (label: string, v: readonly number[]) => `  ${label.padEnd(16)} ${c.cyan(sparkline(v))}  ${Math.min(...v)}..${Math.max(...v)}`;
+  return [line('free pages', r.series.map((s) => s.freePages)), line('Binder LRU pages', r.series.map((s) => s.binder.lru))];
+};
 
+const scriptSection: Section = (r, c) => {
   const errors = r.steps.filter((s) => !s.ok);
-  h(`Script: ${r.steps.length} steps, ${errors.length} with errors`);
+  const out = heading(c, `Script: ${r.steps.length} steps, ${errors.length} with errors`);
   for (const s of errors) {
     if (!s.ok) out.push(`  ${c.red(`#${s.index} ${s.kind}`)} at ${nsToSeconds(s.timeNs)} s: ${s.error}: ${s.message}`);
   }
   if (r.snapshots.length > 0) out.push(`  snapshots: ${r.snapshots.map((s) => s.label).join(', ')}`);
+  return out;
+};
 
-  if (opts.vmstat && r.vmstat) {
-    // As /proc/vmstat prints them (`name value`), so a kernel's delta reads side by side.
-    h('vmstat (cumulative, /proc/vmstat names)');
-    for (const [k, v] of Object.entries(r.vmstat)) out.push(`  ${k} ${v}`);
-  }
+/** As /proc/vmstat prints them (`name value`), so a kernel's delta reads side by side. */
+const vmstatSection: Section = (r, c, opts) => {
+  if (!opts.vmstat || !r.vmstat) return [];
+  return [...heading(c, 'vmstat (cumulative, /proc/vmstat names)'), ...Object.entries(r.vmstat).map(([k, v]) => `  ${k} ${v}`)];
+};
 
+const tracepointSection: Section = (r, c) => {
   const events = Object.entries(r.events).sort(([a], [b]) => (a < b ? -1 : 1));
-  h('Tracepoints');
-  out.push(events.length === 0 ? '  none' : `  ${events.map(([k, v]) => `${k} ${v}`).join('\n  ')}`);
-  return `${out.join('\n')}\n`;
+  return [...heading(c, 'Tracepoints'), events.length === 0 ? '  none' : `  ${events.map(([k, v]) => `${k} ${v}`).join('\n  ')}`];
+};
+
+/** The summary's sections, in print order. */
+const SECTIONS: readonly Section[] = [
+  headerSection,
+  shrinkersSection,
+  binderSection,
+  reclaimSection,
+  skipsSection,
+  memorySection,
+  oomSection,
+  memcgSection,
+  sparklineSection,
+  scriptSection,
+  vmstatSection,
+  tracepointSection,
+];
+
+export function renderSummary(r: RunResult, opts: SummaryOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  return `${SECTIONS.flatMap((section) => section(r, c, opts)).join('\n')}\n`;
 }
