@@ -5,19 +5,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureIo } from '../captureIo.js';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { xmlEscape } from '../../src/report/checkReport.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureIo();
 
 const dir = mkdtempSync(join(tmpdir(), 'shrinksim-checkci-'));
 // A scenario name with the three characters XML must escape in attributes.
@@ -78,7 +71,7 @@ describe('check --no-progress', () => {
   it('is accepted (exit 0), as run accepts it', async () => {
     expect(await main(['check', SMALL, '--baseline', base, '--update', '--no-progress'])).toBe(0);
     expect(await main(['check', SMALL, '--baseline', base, '--no-progress'])).toBe(0);
-    expect(err).toBe('');
+    expect(io.err).toBe('');
   });
 });
 
@@ -104,7 +97,7 @@ describe('check --json', () => {
     const freed = doc.counts.find((c: { metric: string }) => c.metric === 'shrinker.sb.freed');
     expect(freed).toEqual({ metric: 'shrinker.sb.freed', baseline: pinned.metrics['shrinker.sb.freed'], now: pinned.metrics['shrinker.sb.freed'], change: 0, relative: 0, moved: false });
     // The human line still goes to stdout when no output is `-`.
-    expect(out).toMatch(/ok: \d+ counts within tolerance 5%/);
+    expect(io.out).toMatch(/ok: \d+ counts within tolerance 5%/);
   });
 
   it('moved: the count is flagged with its change and relative change, exit 1; - is stdout', async () => {
@@ -116,7 +109,7 @@ describe('check --json', () => {
     const moved = join(dir, 'moved.json');
     writeFileSync(moved, JSON.stringify(b));
     expect(await main(['check', SMALL, '--baseline', moved, '--json', '-'])).toBe(1);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(io.out);
     expect(doc.verdict).toBe('moved');
     expect(doc.moved).toBe(2);
     const row = (m: string) => doc.counts.find((c: { metric: string }) => c.metric === m);
@@ -124,7 +117,7 @@ describe('check --json', () => {
     // Unsafe bigints are decimal strings, as in the other JSON outputs.
     expect(row('shrinker.sb.bogus')).toEqual({ metric: 'shrinker.sb.bogus', baseline: '9007199254740993', now: 0, change: '-9007199254740993', relative: -1, moved: true });
     // The table went to stderr, not into the JSON.
-    expect(err).toMatch(/2 of \d+ counts moved beyond tolerance 0 \(exact\):/);
+    expect(io.err).toMatch(/2 of \d+ counts moved beyond tolerance 0 \(exact\):/);
   });
 
   it('--update: verdict written, counts without a baseline', async () => {
@@ -138,10 +131,10 @@ describe('check --json', () => {
 
   it('bad input still exits 2: two outputs on stdout, unwritable file', async () => {
     expect(await main(['check', SMALL, '--baseline', base, '--json', '-', '--junit', '-'])).toBe(2);
-    expect(err).toBe('--json and --junit: only one output can go to standard output (-)\n');
-    err = '';
+    expect(io.err).toBe('--json and --junit: only one output can go to standard output (-)\n');
+    io.err = '';
     expect(await main(['check', SMALL, '--baseline', base, '--junit', join(dir, 'no', 'dir.xml')])).toBe(2);
-    expect(err).toBe(`${join(dir, 'no', 'dir.xml')}: no such directory\n`);
+    expect(io.err).toBe(`${join(dir, 'no', 'dir.xml')}: no such directory\n`);
   });
 });
 
@@ -180,11 +173,11 @@ describe('check --junit', () => {
     const moved = join(dir, 'grew.json');
     writeFileSync(moved, JSON.stringify(b));
     expect(await main(['check', SMALL, '--baseline', moved, '--junit', '-'])).toBe(1);
-    const fail = parseXml(out).filter((e) => e.name === 'failure');
+    const fail = parseXml(io.out).filter((e) => e.name === 'failure');
     expect(fail.map((f) => f.attrs.message)).toEqual([`baseline ${was / 2}, now ${was} (+100.0%)`]);
-    out = '';
+    io.out = '';
     expect(await main(['check', SMALL, '--baseline', base, '--junit', '-'])).toBe(0);
-    expect(parseXml(out).filter((e) => e.name === 'failure')).toEqual([]);
+    expect(parseXml(io.out).filter((e) => e.name === 'failure')).toEqual([]);
   });
 
   it('xmlEscape escapes the five specials and drops characters XML forbids', () => {

@@ -5,20 +5,13 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureIo } from '../captureIo.js';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { DEFAULT_SCENARIO } from '../../src/cli/commands/run.js';
 import { VERSION } from '../../src/version.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureIo();
 
 const dir = mkdtempSync(join(tmpdir(), 'shrinksim-cli-'));
 const SMALL = join(dir, 'small.yaml');
@@ -48,13 +41,13 @@ describe('shrinksim run', () => {
     const csv = join(dir, 'r.csv');
     const trace = join(dir, 'r.trace');
     const code = await main(['run', SMALL, '--json', json, '--csv', csv, '--trace', trace, '--seed', '9']);
-    expect(err).toBe('');
+    expect(io.err).toBe('');
     expect(code).toBe(0);
-    expect(out).toContain('scenario small');
-    expect(out).toContain('seed 9');
-    expect(out).not.toMatch(/\u001b\[/);
+    expect(io.out).toContain('scenario small');
+    expect(io.out).toContain('seed 9');
+    expect(io.out).not.toMatch(/\u001b\[/);
     // The step error (1 MiB in a 128 KiB space) is reported and the run went on.
-    expect(out).toMatch(/#2 alloc at 0 s: ENOSPC/);
+    expect(io.out).toMatch(/#2 alloc at 0 s: ENOSPC/);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
     expect(doc.schemaVersion).toBe(1);
     expect(doc.seed).toBe(9);
@@ -74,9 +67,9 @@ describe('shrinksim run', () => {
 
   it('--quiet prints nothing; --print-resolved prints the resolved scenario and its hash', async () => {
     expect(await main(['run', SMALL, '-q'])).toBe(0);
-    expect(out).toBe('');
+    expect(io.out).toBe('');
     expect(await main(['run', SMALL, '--print-resolved', '--seed', '5'])).toBe(0);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(io.out);
     expect(doc.hash).toMatch(/^sha256:/);
     expect(doc.seed).toBe(5);
     expect(doc.memory.totalPages).toBe(524288);
@@ -88,13 +81,13 @@ describe('shrinksim run', () => {
     writeFileSync(bad, 'binder: {procs: [{name: p}]}\nworkload: {binder: [{proc: p, rate: -3}]}\n');
     const json = join(dir, 'bad.json');
     expect(await main(['run', bad, '--json', json])).toBe(2);
-    expect(err).toBe(`${bad}: workload.binder[0].rate: expected a positive rate like "200/s", got "-3"\n`);
+    expect(io.err).toBe(`${bad}: workload.binder[0].rate: expected a positive rate like "200/s", got "-3"\n`);
     expect(readdirSync(dir)).not.toContain('bad.json');
   });
 
   it('an unwritable output: one line, exit 2', async () => {
     expect(await main(['run', SMALL, '-q', '--json', join(dir, 'no', 'such', 'dir.json')])).toBe(2);
-    expect(err).toBe(`${join(dir, 'no', 'such', 'dir.json')}: no such directory\n`);
+    expect(io.err).toBe(`${join(dir, 'no', 'such', 'dir.json')}: no such directory\n`);
   });
 });
 
@@ -103,10 +96,10 @@ describe('shrinksim check', () => {
 
   it('--update writes a baseline; the same run then passes (exit 0)', async () => {
     expect(await main(['check', SMALL, '--baseline', base, '--update'])).toBe(0);
-    expect(out).toMatch(/^baseline written: .*small\.baseline\.json \(\d+ counts, seed 1\)\n$/);
-    out = '';
+    expect(io.out).toMatch(/^baseline written: .*small\.baseline\.json \(\d+ counts, seed 1\)\n$/);
+    io.out = '';
     expect(await main(['check', SMALL, '--baseline', base])).toBe(0);
-    expect(out).toMatch(/ok: \d+ counts within tolerance 0 \(exact\)/);
+    expect(io.out).toMatch(/ok: \d+ counts within tolerance 0 \(exact\)/);
   });
 
   it('a regression exits 1 with a table of what moved', async () => {
@@ -115,26 +108,26 @@ describe('shrinksim check', () => {
     const moved = join(dir, 'moved.json');
     writeFileSync(moved, JSON.stringify(b));
     expect(await main(['check', SMALL, '--baseline', moved])).toBe(1);
-    expect(out).toMatch(/1 of \d+ counts moved beyond tolerance 0 \(exact\):/);
-    expect(out).toMatch(/shrinker\.sb\.freed\s+\d+\s+\d+\s+-1000 \(/);
-    out = '';
+    expect(io.out).toMatch(/1 of \d+ counts moved beyond tolerance 0 \(exact\):/);
+    expect(io.out).toMatch(/shrinker\.sb\.freed\s+\d+\s+\d+\s+-1000 \(/);
+    io.out = '';
     // Within a generous tolerance it passes.
     expect(await main(['check', SMALL, '--baseline', moved, '--tolerance', '100%'])).toBe(0);
   });
 
   it('bad input exits 2: missing baseline, bad tolerance', async () => {
     expect(await main(['check', SMALL, '--baseline', join(dir, 'none.json')])).toBe(2);
-    expect(err).toBe(`${join(dir, 'none.json')}: no such file (write it with --update)\n`);
-    err = '';
+    expect(io.err).toBe(`${join(dir, 'none.json')}: no such file (write it with --update)\n`);
+    io.err = '';
     expect(await main(['check', SMALL, '--baseline', base, '--tolerance', 'x'])).toBe(2);
-    expect(err).toBe('--tolerance: expected a fraction like 0.05 or a percentage like 5%, got "x"\n');
+    expect(io.err).toBe('--tolerance: expected a fraction like 0.05 or a percentage like 5%, got "x"\n');
   });
 });
 
 describe('shrinksim schema', () => {
   it('prints a JSON Schema editors can use', async () => {
     expect(await main(['schema'])).toBe(0);
-    const s = JSON.parse(out);
+    const s = JSON.parse(io.out);
     expect(s.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(s.type).toBe('object');
     expect(s.additionalProperties).toBe(false);

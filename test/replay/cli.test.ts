@@ -6,18 +6,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureIo } from '../captureIo.js';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureIo();
 
 const FIX = join(import.meta.dirname, '..', 'fixtures');
 const T61 = join(FIX, 'linux-6.1', 'trace_binder_handmade.txt');
@@ -29,34 +22,34 @@ writeFileSync(SCENARIO_61, 'name: k61\nkernel: "6.1"\ncpus: 2\nmemory: {total: 5
 describe('shrinksim replay', () => {
   it('--compare --reclaim-from-trace --kernel 6.1: MATCH, exit 0', async () => {
     expect(await main(['replay', '--compare', '--reclaim-from-trace', '--kernel', '6.1', T61])).toBe(0);
-    expect(out).toContain('page events in order: 15 of 15 (100.00%)');
-    expect(out).toContain('MATCH');
+    expect(io.out).toContain('page events in order: 15 of 15 (100.00%)');
+    expect(io.out).toContain('MATCH');
   });
 
   it('takes the kernel from the scenario when --kernel is absent', async () => {
     expect(await main(['replay', '--compare', '--reclaim-from-trace', '--scenario', SCENARIO_61, T61])).toBe(0);
-    expect(out).toContain('(kernel 6.1, frees by debug id, printed by a 6.1 allocator)');
+    expect(io.out).toContain('(kernel 6.1, frees by debug id, printed by a 6.1 allocator)');
   });
 
   it('exits 1 when the replay diverges (a 6.1 trace on the 6.12 allocator)', async () => {
     expect(await main(['replay', '--compare', '--reclaim-from-trace', T61])).toBe(1);
-    expect(out).toContain('DIVERGED');
-    expect(out).toMatch(/diverges: line \d+ \(free of t1, server-20\): event 1 of 2: trace lru-add proc=20 page=1, replay lru-add proc=20 page=0/);
+    expect(io.out).toContain('DIVERGED');
+    expect(io.out).toMatch(/diverges: line \d+ \(free of t1, server-20\): event 1 of 2: trace lru-add proc=20 page=1, replay lru-add proc=20 page=0/);
   });
 
   it('without --compare, exit 0 and no comparison', async () => {
     expect(await main(['replay', T61])).toBe(0);
-    expect(out).not.toContain('page events in order');
+    expect(io.out).not.toContain('page events in order');
   });
 
   it('a trace without Binder events: one line on stderr, exit 2', async () => {
     expect(await main(['replay', P1])).toBe(2);
-    expect(err.trim().split('\n')).toHaveLength(1);
-    expect(err).toMatch(/trace_p1_drop_caches\.txt\.gz: no Binder events/);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(/trace_p1_drop_caches\.txt\.gz: no Binder events/);
   });
 
   it('rejects an unknown kernel profile', async () => {
     expect(await main(['replay', '--kernel', '5.10', T61])).toBe(2);
-    expect(err).toContain('5.10');
+    expect(io.err).toContain('5.10');
   });
 });

@@ -5,19 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureIo } from '../captureIo.js';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { scenarioFile, tempDir } from './fixture.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureIo();
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const file = scenarioFile();
@@ -25,28 +18,28 @@ const SWEEP = [file, '--set', 'binder.shrinker.seeks=2,0', '--set', 'workload.me
 
 /** The unsharded outputs: JSON, CSV and the summary text. */
 async function unsharded(dir: string): Promise<[string, string, string]> {
-  out = '';
+  io.out = '';
   expect(await main(['sweep', ...SWEEP, '--json', join(dir, 'all.json'), '--csv', join(dir, 'all.csv')])).toBe(0);
-  return [readFileSync(join(dir, 'all.json'), 'utf8'), readFileSync(join(dir, 'all.csv'), 'utf8'), out];
+  return [readFileSync(join(dir, 'all.json'), 'utf8'), readFileSync(join(dir, 'all.csv'), 'utf8'), io.out];
 }
 
 async function merged(shardDir: string, dir: string): Promise<[string, string, string]> {
-  out = '';
+  io.out = '';
   expect(await main(['merge', shardDir, '--json', join(dir, 'm.json'), '--csv', join(dir, 'm.csv')])).toBe(0);
-  return [readFileSync(join(dir, 'm.json'), 'utf8'), readFileSync(join(dir, 'm.csv'), 'utf8'), out];
+  return [readFileSync(join(dir, 'm.json'), 'utf8'), readFileSync(join(dir, 'm.csv'), 'utf8'), io.out];
 }
 
 describe('shrinksim sweep', () => {
   it('a --set of a path that does not exist: exit 2, one line, nothing run', async () => {
     expect(await main(['sweep', file, '--set', 'memory.totl=1GiB,2GiB', '--json', join(tempDir(), 'x.json')])).toBe(2);
-    expect(out).toBe('');
-    expect(err.trimEnd().split('\n')).toHaveLength(1);
-    expect(err).toMatch(/^\S+tiny\.yaml: --set memory\.totl=1GiB: memory\.totl: unknown key \(expected one of: total,/);
+    expect(io.out).toBe('');
+    expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(/^\S+tiny\.yaml: --set memory\.totl=1GiB: memory\.totl: unknown key \(expected one of: total,/);
   });
 
   it('--dry-run lists the points and, with --shard, the runs runIndex % N == I; nothing runs', async () => {
     expect(await main(['sweep', ...SWEEP, '--dry-run', '--shard', '1/5', '--out', join(tempDir(), 'never')])).toBe(0);
-    const lines = out.trimEnd().split('\n');
+    const lines = io.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/: 4 points × 3 seeds = 12 runs; reference point 0$/);
     expect(lines[2]).toBe('shard 1/5: 3 runs (runIndex % 5 == 1)');
     // Runs 1, 6, 11: point 0 seed index 1, point 2 seed index 0, point 3 seed index 2.
@@ -84,14 +77,14 @@ describe('shrinksim sweep', () => {
     const dir = tempDir();
     const shards = join(dir, 's');
     for (const i of [0, 2]) await main(['sweep', ...SWEEP, '--shard', `${i}/3`, '--out', shards, '-q']);
-    err = '';
+    io.err = '';
     expect(await main(['merge', shards])).toBe(2);
-    expect(err).toBe('merge: shard 1/3 missing\n');
+    expect(io.err).toBe('merge: shard 1/3 missing\n');
     const other = join(dir, 'o');
     await main(['sweep', ...SWEEP.slice(0, 3), '--shard', '1/3', '--out', other, '-q']);
-    err = '';
+    io.err = '';
     expect(await main(['merge', shards, join(other, 'shard-1-of-3.json')])).toBe(2);
-    expect(err).toMatch(/shard-1-of-3\.json: from another sweep than .*shard-0-of-3\.json \(fingerprints differ\)\n$/);
+    expect(io.err).toMatch(/shard-1-of-3\.json: from another sweep than .*shard-0-of-3\.json \(fingerprints differ\)\n$/);
     // A damaged shard is one line, never a stack trace.
     const damaged = join(dir, 'd');
     await main(['sweep', ...SWEEP, '--shard', '0/1', '--out', damaged, '-q']);
@@ -99,9 +92,9 @@ describe('shrinksim sweep', () => {
     const doc = JSON.parse(readFileSync(f, 'utf8'));
     doc.rows[2].metrics[0][1] = 'lots';
     writeFileSync(f, JSON.stringify(doc));
-    err = '';
+    io.err = '';
     expect(await main(['merge', damaged])).toBe(2);
-    expect(err).toBe(`${f}: rows: binder.app.refaults: expected a count, got "lots"\n`);
+    expect(io.err).toBe(`${f}: rows: binder.app.refaults: expected a count, got "lots"\n`);
   });
 });
 
@@ -125,9 +118,9 @@ describe('shrinksim diff', () => {
     const dir = tempDir();
     const a = join(dir, 'a.json');
     await main(['run', file, '--seed', '4', '--json', a, '-q']);
-    out = '';
+    io.out = '';
     expect(await main(['diff', a, a])).toBe(0);
-    expect(out).toMatch(/\nnothing moved; 0 within seed noise; \d+ unchanged\n$/);
+    expect(io.out).toMatch(/\nnothing moved; 0 within seed noise; \d+ unchanged\n$/);
   });
 
   it('another seed: the metrics that moved with absolute and relative change, exit 1; a tolerance can absorb them', async () => {
@@ -139,12 +132,12 @@ describe('shrinksim diff', () => {
     const B = JSON.parse(readFileSync(b, 'utf8'));
     const [x, y] = [A.binder.procs[0].allocations as number, B.binder.procs[0].allocations as number];
     expect(x).not.toBe(y);
-    out = '';
+    io.out = '';
     expect(await main(['diff', a, b])).toBe(1);
     const sign = y > x ? '+' : '';
-    const line = out.split('\n').find((l) => l.startsWith('binder.app.allocations '))!;
+    const line = io.out.split('\n').find((l) => l.startsWith('binder.app.allocations '))!;
     expect(line.trim().split(/\s+/)).toEqual(['binder.app.allocations', String(x), String(y), `${sign}${y - x}`, `${sign}${(((y - x) / x) * 100).toFixed(1)}%`]);
-    out = '';
+    io.out = '';
     expect(await main(['diff', a, b, '--tolerance', '10000%'])).toBe(0);
   });
 
@@ -152,12 +145,12 @@ describe('shrinksim diff', () => {
     const dir = tempDir();
     await unsharded(dir);
     const s = join(dir, 'all.json');
-    out = '';
+    io.out = '';
     expect(await main(['diff', `${s}#0`, `${s}#0`])).toBe(0);
-    out = '';
+    io.out = '';
     // Point 1 doubles the page-cache pressure of point 0.
     expect(await main(['diff', `${s}#0`, `${s}#1`])).toBe(1);
-    expect(out).toContain('mean of 3 seeds');
+    expect(io.out).toContain('mean of 3 seeds');
   });
 
   it('bad input: exit 2, one line', async () => {
@@ -165,7 +158,7 @@ describe('shrinksim diff', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"hello": 1}');
     expect(await main(['diff', bad, bad])).toBe(2);
-    expect(err.trimEnd().split('\n')).toHaveLength(1);
-    expect(err).toContain('bad.json: binder: expected an object (expected a run result written by run --json, or a sweep result)');
+    expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(io.err).toContain('bad.json: binder: expected an object (expected a run result written by run --json, or a sweep result)');
   });
 });
