@@ -13,6 +13,7 @@
  * - rates: per second of simulated time (floats);
  * - shrinker object counts: bigint (the count-clamp what-ifs go up to ULONG_MAX/2).
  */
+import type { CacheCountSource, CacheKind, SyntheticCacheConfig } from '../mm/reclaim/caches/cacheConfig.js';
 import type { ReclaimCost } from '../mm/reclaim/cost.js';
 import type { BinderStep as BinderScriptStep, BinderStepKey } from '../binder/schema.js';
 import type { GfpMask } from '../mm/gfp.js';
@@ -101,44 +102,24 @@ export interface ResolvedMemcg {
 // ---------------------------------------------------------------------------------------
 // Shrinkers (besides Binder's own)
 
-export type ShrinkerKind = 'superblock' | 'seeks0' | 'numa' | 'memcg' | 'custom';
+/** The synthetic cache kinds (mm/reclaim/caches owns the shape; the scenario adds to it). */
+export type ShrinkerKind = CacheKind;
 
-/** Where count_objects gets its number. */
-export type CountSource =
-  /** count always answers `objects`; scans free but never change the count (a what-if lever). */
-  | { readonly source: 'fixed'; readonly objects: bigint }
-  /**
-   * A real list: count answers what is on it; scanned objects leave it (freed, or rotated back
-   * if `freeRatio` < 1); it grows back at `growth` objects/s up to `max`.
-   */
-  | { readonly source: 'list'; readonly objects: bigint; readonly growth: number; readonly max: bigint };
+/** Where count_objects gets its number (see `CacheCountSource`). */
+export type CountSource = CacheCountSource;
 
-export interface ResolvedShrinker {
-  /** Unique debugfs-style name, e.g. `sb-f2fs:dm-5`; scripts address shrinkers by it. */
-  readonly name: string;
-  readonly kind: ShrinkerKind;
+/**
+ * A synthetic shrinker as the scenario resolves it: what the cache itself is configured with
+ * (`SyntheticCacheConfig`, declared in mm/ so that mm/ imports nothing from here), plus what
+ * registration needs.
+ */
+export interface ResolvedShrinker extends SyntheticCacheConfig {
   /** `%pS` text of the scan function in trace lines, e.g. `super_cache_scan+0x0/0x1c0`. */
   readonly symbol: string;
   readonly seeks: number;
   /** 0 = SHRINK_BATCH (128). */
   readonly batch: number;
-  readonly numaAware: boolean;
-  /** Cleared at registration if memcgs are disabled (as shrinker_alloc does). */
-  readonly memcgAware: boolean;
   readonly nonslab: boolean;
-  readonly count: CountSource;
-  /** Clamp of count_objects (CountObjects.new): `ULONG_MAX/2` (Rust v1) or `ULONG_MAX/4` or `LONG_MAX`. */
-  readonly countLimit: CountLimit;
-  /** Fraction (0..1] of scanned objects that are freed; the rest rotate. */
-  readonly freeRatio: number;
-  /** Objects per slab page, for crediting freed slab pages to reclaim_state (root reclaim only). */
-  readonly objectsPerPage: number;
-  /** scan returns SHRINK_STOP without __GFP_FS (superblock: true). */
-  readonly needsFs: boolean;
-  /** scan returns SHRINK_STOP without __GFP_IO. */
-  readonly needsIo: boolean;
-  /** Probability (0..1) that scan's trylock fails ⇒ SHRINK_STOP; drawn from stream `shrinker:<name>`. */
-  readonly trylockFailRate: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * What a synthetic cache is configured with: the shape mm/ needs, declared here so that mm/
- * imports nothing from the scenario layer. The scenario's `ResolvedShrinker` is assignable to
- * it (it has these fields and more).
+ * imports nothing from the scenario layer. The scenario's `ResolvedShrinker` extends it with
+ * what registration needs (symbol, seeks, batch, nonslab).
  */
 import type { CountLimit } from '../../shrinker/types.js';
 
@@ -15,9 +15,11 @@ export type CacheCountSource =
   | { readonly source: 'list'; readonly objects: bigint; readonly growth: number; readonly max: bigint };
 
 export interface SyntheticCacheConfig {
+  /** Unique debugfs-style name, e.g. `sb-f2fs:dm-5`; scripts address shrinkers by it. */
   readonly name: string;
   readonly kind: CacheKind;
   readonly numaAware: boolean;
+  /** Cleared at registration if memcgs are disabled (as shrinker_alloc does). */
   readonly memcgAware: boolean;
   readonly count: CacheCountSource;
   /** Clamp of count_objects (CountObjects.new). */
@@ -30,6 +32,6 @@ export interface SyntheticCacheConfig {
   readonly needsFs: boolean;
   /** scan returns SHRINK_STOP without __GFP_IO. */
   readonly needsIo: boolean;
-  /** Probability (0..1) that scan's trylock fails ⇒ SHRINK_STOP. */
+  /** Probability (0..1) that scan's trylock fails ⇒ SHRINK_STOP; drawn from stream `shrinker:<name>`. */
   readonly trylockFailRate: number;
 }
