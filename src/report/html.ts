@@ -38,22 +38,29 @@ export function jsonForScript(v: unknown): string {
 export const scriptText = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1');
 export const styleText = (css: string): string => css.replace(/<\/(style)/gi, '<\\/$1');
 
-export function renderHtml(doc: ResultDoc, assets: ReportAssets): string {
-  const s = doc.scenario;
-  const title = `shrinksim: ${s.name}`;
-  const vm = vmstatTable(doc);
+/**
+ * The start of a report page up to `<main>`: the document head with uPlot's and the report's
+ * styles inlined, then `extraCss` (the sweep page's own), each in its own `<style>`.
+ */
+export function pageHead(version: string, title: string, assets: ReportAssets, ...extraCss: string[]): string {
+  const styles = [assets.uplotCss, REPORT_CSS, ...extraCss].map((css) => `<style>${styleText(css)}</style>\n`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="shrinksim ${esc(doc.tool.version)}">
+<meta name="generator" content="shrinksim ${esc(version)}">
 <title>${esc(title)}</title>
-<style>${styleText(assets.uplotCss)}</style>
-<style>${styleText(REPORT_CSS)}</style>
-</head>
+${styles}</head>
 <body>
-<main>
+<main>`;
+}
+
+export function renderHtml(doc: ResultDoc, assets: ReportAssets): string {
+  const s = doc.scenario;
+  const title = `shrinksim: ${s.name}`;
+  const vm = vmstatTable(doc);
+  return `${pageHead(doc.tool.version, title, assets)}
 <h1>${esc(s.name)}</h1>
 <p class="meta">${s.file !== undefined ? `file <code>${esc(s.file)}</code> · ` : ''}seed <code>${esc(doc.seed)}</code> · kernel <code>${esc(doc.kernel)}</code> · simulated <code>${esc(nsToSeconds(doc.simulatedNs))} s</code> · ${esc(doc.series.length)} sample${doc.series.length === 1 ? '' : 's'}</p>
 <p class="meta">scenario hash <code>${esc(s.hash)}</code> · shrinksim ${esc(doc.tool.version)}</p>

@@ -10,9 +10,8 @@
  * with the ones that moved first (src/report/html/sweepSelect.ts). Strings are escaped here
  * (`esc`) and reach the client only as JSON in a `type="application/json"` block.
  */
-import { jsonForScript, scriptText, styleText } from './html.js';
+import { jsonForScript, pageHead, scriptText } from './html.js';
 import type { ReportAssets } from './html/assets.js';
-import { REPORT_CSS } from './html/style.js';
 import { SWEEP_CSS, SWEEP_JS } from './html/sweepClient.js';
 import type { SweepDoc, SweepDocMetric } from './html/sweepDoc.js';
 import { pickMetrics, type MetricPick } from './html/sweepSelect.js';
@@ -155,19 +154,7 @@ export function renderSweepHtml(doc: SweepDoc, assets: ReportAssets, opts: Sweep
   const P = doc.points.length;
   const S = doc.seeds.length;
   const title = `shrinksim sweep: ${doc.scenario.name}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="shrinksim ${esc(doc.tool.version)}">
-<title>${esc(title)}</title>
-<style>${styleText(assets.uplotCss)}</style>
-<style>${styleText(REPORT_CSS)}</style>
-<style>${styleText(SWEEP_CSS)}</style>
-</head>
-<body>
-<main>
+  return `${pageHead(doc.tool.version, title, assets, SWEEP_CSS)}
 <h1>${esc(doc.scenario.name)}</h1>
 <p class="meta">sweep of <code>${esc(doc.scenario.file)}</code> · ${esc(P)} point${P === 1 ? '' : 's'} × ${esc(S)} seed${S === 1 ? '' : 's'} = ${esc(doc.rows.length)} runs · seeds <code>${esc(seedsText(doc.seeds))}</code> · reference point <code>${esc(doc.reference)}</code> · shrinksim ${esc(doc.tool.version)}</p>
 
