@@ -1,6 +1,16 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
 
+// A reader that stops early (`shrinksim run --json - | head`) closes the pipe: that is the
+// reader's choice, not an error of ours. Leave quietly, as `cat` would, with no stack trace.
+// Every file output was already written (outputs are written synchronously, as a set).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
