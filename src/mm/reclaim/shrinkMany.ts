@@ -15,12 +15,12 @@
  *   ran → MEMCG_LRU_YOUNG; nothing to age and still sizable at this priority → stay; else one
  *   retry at the tail (MEMCG_LRU_TAIL), and young on the second.
  */
-import { countLruPass } from '../vmstat.js';
+import { reportLruPass } from './lruPass.js';
 import { mglruInitialPriority } from './mglru.js';
 import { MglruNode, type MglruLruvec } from './mglruNode.js';
 import { getMemcgGen, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG, MEMCG_NR_BINS, nextInList, type MemcgLruOp } from './memcgLru.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
-import { flushReclaimState, isCgroupReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { flushReclaimState, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { inactiveReclaimable } from './shrinkLruvec.js';
 import { lruvecIsSizable, mglruSwappiness, shouldAbortScan, tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 
@@ -39,15 +39,7 @@ export function mglruNodeOf(node: NodeMemory, deps: ReclaimDeps): MglruNode {
 /** `shrink_one()` */
 export function shrinkOne(mem: MemoryModel, node: NodeMemory, v: MglruLruvec, sc: ScanControl, deps: ReclaimDeps): MemcgLruOp {
   const pass = tryToShrinkLruvec(mem, node, v.lrugen, sc);
-  deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, pass.reclaimedFile, pass.reclaimedAnon);
-  if (deps.vmstat) {
-    countLruPass(
-      deps.vmstat,
-      { kswapd: sc.path === 'kswapd', cgroup: isCgroupReclaim(sc) },
-      { file: pass.scannedFile, anon: pass.scannedAnon },
-      { file: pass.reclaimedFile, anon: pass.reclaimedAnon },
-    );
-  }
+  reportLruPass(deps, node.nid, sc, pass);
   const out = deps.shrinkSlab({ path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority });
   sc.reclaimState += out.slabPagesFreed;
   flushReclaimState(sc, true);

@@ -17,9 +17,9 @@
  */
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { shrinkLruvec } from './shrinkLruvec.js';
-import { flushReclaimState, isCgroupReclaim, isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { flushReclaimState, isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { lruGenShrinkNode } from './shrinkMany.js';
-import { countLruPass } from '../vmstat.js';
+import { reportLruPass } from './lruPass.js';
 import type { MemcgRef } from '../shrinker/types.js';
 import { tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 
@@ -41,16 +41,7 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
     // pages charged to a limited one (memory.max/.high, memcgCharge.ts) are its own lruvec.
     if (i === 0 && root) {
       const lru = shrinkLruvec(mem, node, sc);
-      deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
-      // shrink_inactive_list counts the pass's pgscan_* and pgsteal_*.
-      if (deps.vmstat) {
-        countLruPass(
-          deps.vmstat,
-          { kswapd: sc.path === 'kswapd', cgroup: isCgroupReclaim(sc) },
-          { file: lru.scannedFile, anon: lru.scannedAnon },
-          { file: lru.reclaimedFile, anon: lru.reclaimedAnon },
-        );
-      }
+      reportLruPass(deps, node.nid, sc, lru);
     }
     // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
     // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
@@ -74,8 +65,6 @@ function reclaimMemcgLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl,
   const lrugen = deps.memcgLruvec?.(memcg, node.nid);
   if (!lrugen) return;
   const lru = tryToShrinkLruvec(mem, node, lrugen, sc);
-  deps.observer?.onLru?.(sc.path, node.nid, sc.priority, sc.gfpMask, lru.reclaimedFile, lru.reclaimedAnon);
-  if (deps.vmstat) {
-    countLruPass(deps.vmstat, { kswapd: false, cgroup: true }, { file: lru.scannedFile, anon: lru.scannedAnon }, { file: lru.reclaimedFile, anon: lru.reclaimedAnon });
-  }
+  // A memcg-targeted walk: cgroup reclaim, so only pgscan/pgsteal_{file,anon} count.
+  reportLruPass(deps, node.nid, sc, lru);
 }
