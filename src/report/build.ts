@@ -11,7 +11,6 @@ import { VERSION } from '../version.js';
 import type { TimelineData } from './timelineData.js';
 import {
   RESULT_SCHEMA_VERSION,
-  type BinderPageCounts,
   type BinderProcStats,
   type DirectStallRow,
   type MemcgStats,
@@ -24,27 +23,11 @@ import {
   type StepOutcome,
 } from './result.js';
 
-/** One shrinker's identity and end state, as the machine reports it. */
-export interface ShrinkerEnd {
-  readonly name: string;
-  readonly symbol: string;
-  readonly seeks: number;
-  readonly batch: number;
-  readonly numaAware: boolean;
-  readonly memcgAware: boolean;
-  readonly deferredEnd: bigint;
-  readonly countEnd: bigint;
-}
+/** One shrinker's identity and end state, as the machine reports it (the recorders add the rest). */
+export type ShrinkerEnd = Pick<ShrinkerStats, 'name' | 'symbol' | 'seeks' | 'batch' | 'numaAware' | 'memcgAware' | 'deferredEnd' | 'countEnd'>;
 
-export interface BinderProcEnd {
-  readonly name: string;
-  readonly driver: 'c' | 'rust';
-  readonly pages: BinderPageCounts;
-  readonly highWatermark: number;
-  readonly refaults: number;
-  readonly reclaimed: number;
-  readonly dead: boolean;
-}
+/** One Binder process at the end, as the machine reports it (allocations come from the statistics). */
+export type BinderProcEnd = Pick<BinderProcStats, 'name' | 'driver' | 'pages' | 'highWatermark' | 'refaults' | 'reclaimed' | 'dead'>;
 
 /** The machine at the end of the run. */
 export interface MachineEnd {
