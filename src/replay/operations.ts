@@ -9,6 +9,7 @@
  * Events of one task belong to one operation at a time (the kernel runs them on that task),
  * so operations of different tasks may interleave in the file without being confused.
  */
+import { BINDER_PAGE_EVENTS } from '../binder/trace.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import { bigField, FREE_PAGE_PROBES, hexOrNumField, numField, type ReplayEvent, type ReplayInput } from './events.js';
 
@@ -68,15 +69,9 @@ export interface CutResult {
   readonly capturedBy: '6.1' | '6.12' | undefined;
 }
 
-const OP_PAGE_EVENTS = new Set([
-  'binder_alloc_lru_start',
-  'binder_alloc_lru_end',
-  'binder_free_lru_start',
-  'binder_free_lru_end',
-  'binder_alloc_page_start',
-  'binder_alloc_page_end',
-]);
-const UNMAP_EVENTS = new Set(['binder_unmap_user_start', 'binder_unmap_user_end', 'binder_unmap_kernel_start', 'binder_unmap_kernel_end']);
+/** Page events an allocation or a free prints (inside its operation), and the shrinker's unmaps (outside any). */
+const UNMAP_EVENTS = new Set<string>(BINDER_PAGE_EVENTS.filter((e) => e.startsWith('binder_unmap_')));
+const OP_PAGE_EVENTS = new Set<string>(BINDER_PAGE_EVENTS.filter((e) => !UNMAP_EVENTS.has(e)));
 const RELEASE_EVENTS = new Set(['binder_transaction_buffer_release', 'binder_transaction_failed_buffer_release']);
 
 export function cutOperations(input: ReplayInput): CutResult {
