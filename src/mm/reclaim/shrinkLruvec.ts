@@ -2,8 +2,8 @@
  * Classic LRU reclaim of one node at one priority, reduced to list sizes. No per-page work: a
  * pass is O(log budget). (MGLRU root reclaim is tryToShrinkLruvec.ts.)
  *
- * Budget (`get_scan_count`): `lru_size >> priority` of the page cache and, only with swap and
- * `may_swap`, a swappiness-weighted share of anon.
+ * Budget (`get_scan_count`): `lru_size >> priority` of the unmapped page cache (mapped pages
+ * in use stay active) and, only with swap and `may_swap`, a swappiness-weighted share of anon.
  *
  * Stopping rule — the part that decides how much a pass takes:
  * - `shrink_lruvec`: lists are scanned in rounds of SWAP_CLUSTER_MAX pages each; after
@@ -49,7 +49,10 @@ export function roundsToTarget(file: number, anon: number, batch: number, target
 }
 
 export function shrinkLruvec(mem: MemoryModel, node: NodeMemory, sc: ScanControl): LruPassResult {
-  let scanFile = shiftDown(node.file, sc.priority);
+  // Mapped page cache in use is the active list: shrink_folio_list finds its ptes referenced
+  // (folio_check_references → FOLIOREF_ACTIVATE / KEEP) and shrink_active_list keeps it, so
+  // only the cold, unmapped pages are on the inactive list that is scanned and reclaimed.
+  let scanFile = shiftDown(node.file - node.fileMapped, sc.priority);
   const canSwap = sc.maySwap && node.swapFree > 0 && mem.swappiness > 0;
   // get_scan_count's fractions reduced to their steady state: anon weight swappiness,
   // file weight 200 - swappiness, out of 200.

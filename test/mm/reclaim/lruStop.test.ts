@@ -87,6 +87,19 @@ describe('classic shrink_lruvec stopping rule', () => {
     expect(n.swapUsed).toBe(32);
   });
 
+  it('mapped page cache in use stays active: only the unmapped pages are scanned and reclaimed', () => {
+    // 30720 pages of page cache, 29952 mapped: the inactive list holds 768. Proactive (memcg)
+    // reclaim of 4096 at priority 3: 768 >> 3 = 96 scanned, all reclaimed, none mapped.
+    const n = node(0, { managed: 131_072, file: 30_720, fileMapped: 29_952, free: 10_000, wmark: WM });
+    const sc = newScanControl({ path: 'proactive', task: TASK, nrToReclaim: 4096, gfpMask: GFP_KERNEL, priority: 3, targetMemcg: ROOT, maySwap: true, proactive: true });
+    expect(shrinkLruvec(model([n]), n, sc)).toEqual({ scannedFile: 96, scannedAnon: 0, reclaimedFile: 96, reclaimedAnon: 0 });
+    expect(n.fileMapped).toBe(29_952);
+    // Down to priority 0 the whole inactive list goes, and nothing more: 768 − 96 = 672 left.
+    const sc0 = newScanControl({ path: 'proactive', task: TASK, nrToReclaim: 4096, gfpMask: GFP_KERNEL, priority: 0, targetMemcg: ROOT, maySwap: true, proactive: true });
+    expect(shrinkLruvec(model([n]), n, sc0).reclaimedFile).toBe(672);
+    expect(n.file).toBe(29_952);
+  });
+
   it('roundsToTarget is the smallest k ≥ 1 whose rounds reach the target (or the whole budget)', () => {
     fc.assert(
       fc.property(fc.nat(100_000), fc.nat(100_000), fc.constantFrom(32, 64), fc.integer({ min: 1, max: 300_000 }), (f, a, b, t) => {
