@@ -272,7 +272,9 @@ export class Machine implements KswapdHost {
    * kswapd's shrink_slab, with time inside its shrinker calls: each segment of the walk (up to
    * a deferred exchange, one batch, or the end) runs in kswapd's name at the current simulated
    * time, collects the pages it freed into this call's reclaim_state, and yields so the run
-   * loop can price it; other tasks run before the next segment.
+   * loop can price it; other tasks run before the next segment. Binder walks of a segment are
+   * timed (`objectScanNs` per callback), so 6.1's alloc->mutex holds across the unmap occupy
+   * their slots of the batch.
    */
   *shrinkSlabSteps(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): ReclaimSteps<{ freed: bigint; slabPagesFreed: number }> {
     const sys = this.binder.system;
@@ -284,10 +286,12 @@ export class Machine implements KswapdHost {
       this.current = task;
       this.timedCall = true;
       sys.setNow(this.now);
+      sys.timedWalk(this.cost.scanObjectsNs, this.cost.objectScanNs);
       let r: IteratorResult<ReclaimTick, bigint>;
       try {
         r = sys.withTask(task, () => g.next());
       } finally {
+        sys.timedWalk(0, 0);
         this.timedCall = false;
         this.current = prev;
       }
