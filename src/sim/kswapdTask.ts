@@ -74,28 +74,44 @@ export class KswapdTask implements Fireable {
   /** This task's own meter: other tasks' reclaim runs between its segments. */
   private work: ReclaimWork = emptyWork();
 
+  /** When the step in progress started, and the cost of its segments so far. */
+  private stepStartNs = 0;
+  private stepBusyNs = 0;
+
   /** One segment of a balance_pgdat step (segments that cost nothing run on at once). */
   fire(): void {
     const h = this.host;
     const nodes = h.nodes;
+    const nid = this.kswapd.node.nid;
     const before = nodes.map((n) => n.free);
+    if (!this.current) {
+      this.current = this.kswapd.steps(h.mem, h.deps);
+      this.stepStartNs = h.loop.now;
+      this.stepBusyNs = 0;
+    }
+    const step = this.current;
+    const marks = h.tp.enabled.kswapd_segment;
+    if (marks) h.tp.emit({ kind: 'kswapd_segment', nid, begin: true, busyNs: 0 });
     this.work = emptyWork();
     const prev = h.swapMeter(this.work);
     let r: IteratorResult<unknown, 'continue' | 'sleep'>;
     let ns = 0;
     try {
-      this.current ??= this.kswapd.steps(h.mem, h.deps);
       do {
-        r = this.current.next();
+        r = step.next();
         ns = h.workNs();
       } while (!r.done && ns === 0);
     } finally {
       h.swapMeter(prev);
     }
-    if (r.done) this.current = null;
-    if (h.tp.enabled.kswapd_step) h.tp.emit({ kind: 'kswapd_step', nid: this.kswapd.node.nid, busyNs: ns });
+    if (marks) h.tp.emit({ kind: 'kswapd_segment', nid, begin: false, busyNs: ns });
     const end = h.loop.now + ns;
     this.busyUntil = end;
+    this.stepBusyNs += ns;
+    if (r.done) {
+      this.current = null;
+      if (h.tp.enabled.kswapd_step) h.tp.emit({ kind: 'kswapd_step', nid, busyNs: this.stepBusyNs, startNs: this.stepStartNs });
+    }
     if (ns > 0) {
       nodes.forEach((n, i) => {
         const freed = n.free - (before[i] ?? n.free);
