@@ -19,6 +19,7 @@ import type { SimTimeNs } from '../mm/locks.js';
 import { MemcgTree } from '../mm/memcg.js';
 import { debugfsScan, type DebugfsScanResult } from '../mm/shrinker/debugfs.js';
 import type { DoShrinkSlabResult } from '../mm/shrinker/doShrinkSlab.js';
+import { LRU_REMOVED_RETRY } from '../mm/listLru/index.js';
 import { dropSlab } from '../mm/shrinker/dropSlab.js';
 import type { ShrinkFormula } from '../mm/shrinker/formula.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
@@ -265,7 +266,29 @@ export class BinderSystem {
     const was = p.pages.isInstalled(index);
     const status = lruStatusOf(p.isolate(index, list, this.now, this.emitFn));
     if (was && !p.pages.isInstalled(index)) this.installedCount--;
+    if (this.walkStepNs > 0) this.timedIsolate(p, status);
     return status;
+  }
+
+  /** A walk priced in time (kswapd's batch): its isolates run `walkStepNs` apart from `walkAtNs` after now. */
+  private walkAtNs = 0;
+  private walkStepNs = 0;
+
+  /** Starts (stepNs > 0) or ends (0) a timed walk: the batch's callbacks run from now + baseNs, stepNs each. */
+  timedWalk(baseNs: SimTimeNs, stepNs: SimTimeNs): void {
+    this.walkAtNs = baseNs;
+    this.walkStepNs = stepNs;
+  }
+
+  /**
+   * One callback of a timed walk: 6.1's binder_alloc_free_page keeps alloc->mutex from its
+   * trylock through the unmap and the free, so the isolate holds it over its slot of the walk.
+   */
+  private timedIsolate(p: BinderProc, status: LruStatus): void {
+    const from = this.now + this.walkAtNs;
+    this.walkAtNs += this.walkStepNs;
+    if (status !== LRU_REMOVED_RETRY || p.driver !== 'c' || (p.alloc as CBinderAlloc).kernel !== '6.1' || !(from > this.now)) return;
+    p.allocLock.hold(`${this.task.comm}-${this.task.pid}`, 'exclusive', from, this.walkStepNs);
   }
 
   /** The process at `index` (in `procs` order), or undefined. */

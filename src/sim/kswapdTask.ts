@@ -1,14 +1,21 @@
 /**
- * kswapd as a task on the virtual clock: one per node, one balance_pgdat loop iteration per
- * event. The step runs at its event time and its work is priced by the cost model; the pages it
- * freed stay isolated (off the LRU, not yet free, as between isolate_lru_folios and the final
- * free of shrink_folio_list) until the pass's cost has elapsed, and the next step starts only
- * then. Meanwhile allocations go on and may find free memory below min: the allocating task
- * then reclaims directly.
+ * kswapd as a task on the virtual clock: one per node. A balance_pgdat loop iteration (a step)
+ * is resumable (kswapd.ts `steps`): it yields after each LRU pass and inside each
+ * do_shrink_slab (after the deferred exchange, after each batch), and each segment between two
+ * yields runs at its event time, priced by the cost model; the next segment starts once that
+ * cost has elapsed. Meanwhile allocations go on, may find free memory below min and reclaim
+ * directly, and their shrinker calls run *inside* kswapd's: they see the deferred count
+ * kswapd took (0), a count kswapd's batches have lowered, and what they add back lands in the
+ * slot before kswapd's own add-back. The pages a segment freed stay isolated (off the LRU,
+ * not yet free, as between isolate_lru_folios and the final free of shrink_folio_list) until
+ * the segment's cost has elapsed. A segment that costs nothing runs on at once, so a
+ * zero-cost model keeps kswapd's steps atomic.
  */
 import { Kswapd } from '../mm/reclaim/kswapd.js';
 import type { MemoryModel, NodeMemory } from '../mm/reclaim/nodeMemory.js';
 import type { ReclaimDeps } from '../mm/reclaim/scanControl.js';
+import { emptyWork, type ReclaimWork } from '../mm/reclaim/cost.js';
+import type { ReclaimSteps } from '../mm/shrinker/steps.js';
 import type { TaskRef } from '../scenario/types.js';
 import type { EventLoop, Fireable } from './loop.js';
 import type { Tracepoints } from './recorder.js';
@@ -20,9 +27,9 @@ export interface KswapdHost {
   readonly deps: ReclaimDeps;
   readonly loop: EventLoop;
   readonly tp: Tracepoints;
-  /** Starts metering reclaim work (a new piece of reclaim). */
-  startWork(): void;
-  /** Simulated ns the work since `startWork` costs. */
+  /** Makes `m` the meter of the work that follows; returns the one it replaces. */
+  swapMeter(m: ReclaimWork): ReclaimWork;
+  /** Simulated ns the work on the current meter costs. */
   workNs(): number;
   /** Free pages changed. */
   noteFree(): void;
@@ -62,17 +69,49 @@ export class KswapdTask implements Fireable {
     return true;
   }
 
-  /** One balance_pgdat step. */
+  /** The step in progress (between two of its segments), or null. */
+  private current: ReclaimSteps<'continue' | 'sleep'> | null = null;
+  /** This task's own meter: other tasks' reclaim runs between its segments. */
+  private work: ReclaimWork = emptyWork();
+
+  /** When the step in progress started, and the cost of its segments so far. */
+  private stepStartNs = 0;
+  private stepBusyNs = 0;
+
+  /** One segment of a balance_pgdat step (segments that cost nothing run on at once). */
   fire(): void {
     const h = this.host;
     const nodes = h.nodes;
-    h.startWork();
+    const nid = this.kswapd.node.nid;
     const before = nodes.map((n) => n.free);
-    const st = this.kswapd.step(h.mem, h.deps);
-    const ns = h.workNs();
-    if (h.tp.enabled.kswapd_step) h.tp.emit({ kind: 'kswapd_step', nid: this.kswapd.node.nid, busyNs: ns });
+    if (!this.current) {
+      this.current = this.kswapd.steps(h.mem, h.deps);
+      this.stepStartNs = h.loop.now;
+      this.stepBusyNs = 0;
+    }
+    const step = this.current;
+    const marks = h.tp.enabled.kswapd_segment;
+    if (marks) h.tp.emit({ kind: 'kswapd_segment', nid, begin: true, busyNs: 0 });
+    this.work = emptyWork();
+    const prev = h.swapMeter(this.work);
+    let r: IteratorResult<unknown, 'continue' | 'sleep'>;
+    let ns = 0;
+    try {
+      do {
+        r = step.next();
+        ns = h.workNs();
+      } while (!r.done && ns === 0);
+    } finally {
+      h.swapMeter(prev);
+    }
+    if (marks) h.tp.emit({ kind: 'kswapd_segment', nid, begin: false, busyNs: ns });
     const end = h.loop.now + ns;
     this.busyUntil = end;
+    this.stepBusyNs += ns;
+    if (r.done) {
+      this.current = null;
+      if (h.tp.enabled.kswapd_step) h.tp.emit({ kind: 'kswapd_step', nid, busyNs: this.stepBusyNs, startNs: this.stepStartNs });
+    }
     if (ns > 0) {
       nodes.forEach((n, i) => {
         const freed = n.free - (before[i] ?? n.free);
@@ -82,7 +121,7 @@ export class KswapdTask implements Fireable {
       });
     }
     h.noteFree();
-    if (st === 'continue') h.loop.at(end, this);
+    if (!r.done || r.value === 'continue') h.loop.at(end, this);
   }
 
   resetFailures(): void {

@@ -27,7 +27,8 @@ import type { ReclaimDeps, TaskRef as EngineTask } from '../mm/reclaim/scanContr
 import { debugfsCount, debugfsScan, type DebugfsScanResult } from '../mm/shrinker/debugfs.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
-import { shrinkSlab, type ShrinkSlabCtx, type ShrinkSlabSink } from '../mm/shrinker/shrinkSlab.js';
+import { shrinkSlab, shrinkSlabSteps, type ShrinkSlabCtx, type ShrinkSlabSink } from '../mm/shrinker/shrinkSlab.js';
+import type { ReclaimSteps, ReclaimTick } from '../mm/shrinker/steps.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { MachineEnd } from '../report/build.js';
 import type { ReclaimPath } from '../report/result.js';
@@ -78,11 +79,14 @@ export class Machine implements KswapdHost {
   private readonly bySerial = new Map<number, number>();
   private readonly cost: ReclaimCost;
   /**
-   * The work of the piece of reclaim being executed (a kswapd step, one allocation's direct
-   * reclaim), priced in simulated time by the scenario's cost model. Reclaim is synchronous
-   * inside one event, so one meter suffices: each measured piece resets it first.
+   * The work of the piece of reclaim being executed (a segment of a kswapd step, one
+   * allocation's direct reclaim), priced in simulated time by the scenario's cost model. Each
+   * event runs one piece; kswapd, whose step spans several events, swaps its own meter in
+   * (`swapMeter`) for each of its segments.
    */
   private meter: ReclaimWork = emptyWork();
+  /** Inside a timed shrinker call: its scan work is metered batch by batch, not at its outcome. */
+  private timedCall = false;
   /** The task in whose name shrink_slab runs now (its trace lines). */
   private current: TaskRef;
   private allocCursor = 0;
@@ -90,8 +94,11 @@ export class Machine implements KswapdHost {
   private lastTaken = 0;
   private lastGrow = 0;
   private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
-  /** Binder LRU_SKIP counts before the running Binder do_shrink_slab (only when recorded). */
-  private skipsBefore: Map<string, number>[] | null = null;
+  /**
+   * Binder LRU_SKIP counts before each running do_shrink_slab, by the pid of its task (only
+   * when recorded): kswapd's call stays open while other tasks' calls run.
+   */
+  private readonly skipsBefore = new Map<number, Map<string, number>[]>();
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -166,6 +173,13 @@ export class Machine implements KswapdHost {
     return workCostNs(this.meter, this.cost);
   }
 
+  /** Makes `m` the meter of the work that follows; returns the one it replaces. */
+  swapMeter(m: ReclaimWork): ReclaimWork {
+    const prev = this.meter;
+    this.meter = m;
+    return prev;
+  }
+
   /** Free pages changed: tells the recorders the new total. */
   noteFree(): void {
     if (!this.tp.enabled.free_pages) return;
@@ -180,7 +194,7 @@ export class Machine implements KswapdHost {
     const tp = this.tp;
     return {
       start: (start) => {
-        if (tp.enabled.binder_lru_skips) this.skipsBefore = this.binder.skipCounts();
+        if (tp.enabled.binder_lru_skips) this.skipsBefore.set(this.current.pid, this.binder.skipCounts());
         if (tp.enabled.shrink_slab_start) tp.emit({ kind: 'shrink_slab_start', task: this.current, timeNs: this.now, start });
       },
       end: (end) => {
@@ -190,14 +204,18 @@ export class Machine implements KswapdHost {
         const m = this.meter;
         m.shrinkerCalls++;
         if (o.result.kind !== 'skipped') {
-          m.scanObjectsCalls += Number(o.result.stats.calls);
-          m.objectsScanned += Number(o.result.stats.scanned);
+          if (!this.timedCall) {
+            m.scanObjectsCalls += Number(o.result.stats.calls);
+            m.objectsScanned += Number(o.result.stats.scanned);
+          }
           this.vmstat.count('slabs_scanned', o.result.stats.scanned);
         }
         const entry = this.bySerial.get(o.shrinker.serial);
         if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
-        if (entry !== undefined && this.skipsBefore) this.emitSkips(entry, this.skipsBefore);
-        this.skipsBefore = null;
+        const pid = this.current.pid;
+        const before = this.skipsBefore.get(pid);
+        if (entry !== undefined && before) this.emitSkips(entry, before, pid);
+        this.skipsBefore.delete(pid);
       },
       walk: (walk) => {
         if (tp.enabled.shrinker_walk) tp.emit({ kind: 'shrinker_walk', walk });
@@ -205,13 +223,21 @@ export class Machine implements KswapdHost {
     };
   }
 
-  /** The LRU_SKIPs of one do_shrink_slab, by process and reason (when there were any). */
-  private emitSkips(entry: number, before: Map<string, number>[]): void {
+  /**
+   * The LRU_SKIPs of one do_shrink_slab, by process and reason (when there were any). The
+   * calls of other tasks still open (kswapd's, overlapping this one) do not count them again.
+   */
+  private emitSkips(entry: number, before: Map<string, number>[], pid: number): void {
     const skips: { proc: string; reason: string; n: number }[] = [];
     this.binder.system.procs.forEach((p, i) => {
       for (const [reason, n] of p.skips) {
         const d = n - (before[i]?.get(reason) ?? 0);
-        if (d > 0) skips.push({ proc: p.name, reason, n: d });
+        if (d <= 0) continue;
+        skips.push({ proc: p.name, reason, n: d });
+        for (const [other, snap] of this.skipsBefore) {
+          const m = snap[i];
+          if (other !== pid && m) m.set(reason, (m.get(reason) ?? 0) + d);
+        }
       }
     });
     if (skips.length > 0) this.tp.emit({ kind: 'binder_lru_skips', entry, skips });
@@ -242,6 +268,46 @@ export class Machine implements KswapdHost {
     return { freed, slabPagesFreed };
   }
 
+  /**
+   * kswapd's shrink_slab, with time inside its shrinker calls: each segment of the walk (up to
+   * a deferred exchange, one batch, or the end) runs in kswapd's name at the current simulated
+   * time, collects the pages it freed into this call's reclaim_state, and yields so the run
+   * loop can price it; other tasks run before the next segment. Binder walks of a segment are
+   * timed (`objectScanNs` per callback), so 6.1's alloc->mutex holds across the unmap occupy
+   * their slots of the batch.
+   */
+  *shrinkSlabSteps(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): ReclaimSteps<{ freed: bigint; slabPagesFreed: number }> {
+    const sys = this.binder.system;
+    const g = shrinkSlabSteps(this.slabCtx, mask, nid, memcg, priority, true);
+    let slabPagesFreed = 0;
+    let freed: bigint;
+    for (;;) {
+      const prev = this.current;
+      this.current = task;
+      this.timedCall = true;
+      sys.setNow(this.now);
+      sys.timedWalk(this.cost.scanObjectsNs, this.cost.objectScanNs);
+      let r: IteratorResult<ReclaimTick, bigint>;
+      try {
+        r = sys.withTask(task, () => g.next());
+      } finally {
+        sys.timedWalk(0, 0);
+        this.timedCall = false;
+        this.current = prev;
+      }
+      slabPagesFreed += this.collectFreedPages();
+      if (r.done) {
+        freed = r.value;
+        break;
+      }
+      this.meter.scanObjectsCalls += r.value.scanCalls;
+      this.meter.objectsScanned += r.value.scanned;
+      yield r.value;
+    }
+    if (this.tp.enabled.reclaim_pass) this.tp.emit({ kind: 'reclaim_pass', path, priority, gfpMask: mask, slabFreed: freed, slabPagesFreed });
+    return { freed, slabPagesFreed };
+  }
+
   /** MGLRU's `get_random_u32_below` (memcg LRU bins): the run's stream "mglru". */
   private mglruDraw(): (n: number) => number {
     const rng = rngStream(this.seed, 'mglru');
@@ -257,6 +323,7 @@ export class Machine implements KswapdHost {
       lruShare: (memcg) => this.lruShares.get(memcg as Memcg) ?? 0,
       ...(this.charges.empty ? {} : { memcgLruvec: (memcg: unknown, nid: number) => this.charges.lruvec(memcg as Memcg | null, nid) }),
       shrinkSlab: (c) => this.shrinkSlab(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
+      shrinkSlabSteps: (c) => this.shrinkSlabSteps(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
       memcgWalk: (target) => this.memcgs.iter((target as Memcg | null) ?? this.memcgs.root),
       vmstat: this.vmstat,
       now: () => this.now,

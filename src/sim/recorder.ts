@@ -61,8 +61,14 @@ export type SimEvent =
   | { readonly kind: 'vmscan_end'; readonly path: ReclaimPath; readonly task: TaskRef; readonly timeNs: SimTimeNs; readonly nrReclaimed: number; readonly nid: number }
   /** wakeup_kswapd woke a sleeping kswapd. */
   | { readonly kind: 'kswapd_wake'; readonly nid: number }
-  /** One balance_pgdat step of kswapd took `busyNs` of simulated time. */
-  | { readonly kind: 'kswapd_step'; readonly nid: number; readonly busyNs: number }
+  /** One balance_pgdat step of kswapd ran from `startNs` for `busyNs` of simulated time (its segments back to back). */
+  | { readonly kind: 'kswapd_step'; readonly nid: number; readonly busyNs: number; readonly startNs: SimTimeNs }
+  /**
+   * A segment of kswapd's step starts (`begin`, busyNs 0) or ends, having cost `busyNs`: the
+   * reclaim work events in between are kswapd's, though other tasks' reclaim runs between two
+   * segments of one step.
+   */
+  | { readonly kind: 'kswapd_segment'; readonly nid: number; readonly begin: boolean; readonly busyNs: number }
   /** An allocation entered direct reclaim (`directReclaims` times) and stalled its task. */
   | { readonly kind: 'direct_reclaim'; readonly task: TaskRef; readonly owner: PageOwner; readonly directReclaims: number; readonly stallNs: number }
   /** An allocation failed after reclaim. */
@@ -120,6 +126,7 @@ export const SIM_EVENT_KINDS: readonly SimEventKind[] = [
   'vmscan_end',
   'kswapd_wake',
   'kswapd_step',
+  'kswapd_segment',
   'direct_reclaim',
   'alloc_failure',
   'oom_kill',

@@ -21,7 +21,8 @@ import { DEF_PRIORITY } from '../shrinker/types.js';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { newScanControl, type ReclaimDeps, type ScanControl, type TaskRef } from './scanControl.js';
-import { shrinkNode } from './shrinkNode.js';
+import { shrinkNodeSteps } from './shrinkNode.js';
+import { runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { KSWAPD_NAP_NS } from '../vmstat.js';
 
 export interface KswapdRun {
@@ -74,6 +75,11 @@ export class BalancePgdat {
 
   /** One loop iteration; returns true while the loop goes on (another step is due). */
   step(mem: MemoryModel, deps: ReclaimDeps): boolean {
+    return runSteps(this.steps(mem, deps));
+  }
+
+  /** One loop iteration as steps: the pass yields inside (after its LRU work, inside each shrinker call). */
+  *steps(mem: MemoryModel, deps: ReclaimDeps): ReclaimSteps<boolean> {
     if (this.done) return false;
     if (!this.started) {
       this.started = true;
@@ -90,7 +96,7 @@ export class BalancePgdat {
     const before = sc.nrReclaimed;
     sc.nrScanned = 0;
     sc.nrToReclaim = Math.max(node.wmark.high, SWAP_CLUSTER_MAX);
-    shrinkNode(mem, node, sc, deps);
+    yield* shrinkNodeSteps(mem, node, sc, deps);
     this.priorities.push(sc.priority);
     // kswapd_shrink_node: 6.1 judges the pass by LRU pages scanned only; 6.12 (2024's
     // "mglru: fix overshooting shrinker memory") also by pages reclaimed, slab included.
@@ -165,6 +171,15 @@ export class Kswapd {
    * `mm_vmscan_kswapd_sleep` has been emitted and a new wakeup is accepted).
    */
   step(mem: MemoryModel, deps: ReclaimDeps): 'continue' | 'sleep' {
+    return runSteps(this.steps(mem, deps));
+  }
+
+  /**
+   * The same step as steps, for the run loop that prices kswapd's work as it goes: the step's
+   * shrink_node pass yields after its LRU work and inside each do_shrink_slab (between the
+   * deferred exchange, the batches and the add-back), and other tasks run in between.
+   */
+  *steps(mem: MemoryModel, deps: ReclaimDeps): ReclaimSteps<'continue' | 'sleep'> {
     if (!this.current) {
       // kswapd_try_to_sleep: woken during the HZ/10 nap (measured from the step that
       // decided to sleep; the model prices that step's work after it).
@@ -178,7 +193,7 @@ export class Kswapd {
       this.current = new BalancePgdat(this.node, this.task);
     }
     const b = this.current;
-    if (b.step(mem, deps)) return 'continue';
+    if (yield* b.steps(mem, deps)) return 'continue';
     const r = b.result();
     this.current = null;
     this.wakeReclaimed += r.nrReclaimed;

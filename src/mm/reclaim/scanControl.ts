@@ -9,6 +9,7 @@
  */
 import type { GfpMask } from '../gfp.js';
 import type { KernelProfile, MemcgRef } from '../shrinker/types.js';
+import type { ReclaimSteps } from '../shrinker/steps.js';
 import type { VmStat } from '../vmstat.js';
 import type { LruGen } from './lruGen.js';
 
@@ -56,6 +57,9 @@ export interface ShrinkSlabOutcome {
 
 export type ShrinkSlabFn = (call: ShrinkSlabCall) => ShrinkSlabOutcome;
 
+/** The same shrink_slab as steps: each do_shrink_slab's batches at their own simulated times. */
+export type ShrinkSlabStepsFn = (call: ShrinkSlabCall) => ReclaimSteps<ShrinkSlabOutcome>;
+
 /** Observation hooks for statistics and the vmscan tracepoints; all optional. */
 export interface ReclaimObserver {
   /** One `shrink_node()` (a pass over one node at one priority). */
@@ -73,6 +77,11 @@ export interface ReclaimDeps {
   /** Multi-gen LRU on (`lru_gen_enabled()`): selects MGLRU's initial priority on 6.12. */
   readonly mglru: boolean;
   readonly shrinkSlab: ShrinkSlabFn;
+  /**
+   * shrink_slab with time inside its shrinker calls, for the reclaimer whose work the run
+   * loop prices step by step (kswapd). Absent: kswapd's shrink_slab runs at once too.
+   */
+  readonly shrinkSlabSteps?: ShrinkSlabStepsFn;
   /**
    * `mem_cgroup_iter` pre-order walk from `target` (null: the root / global reclaim).
    * With memcg disabled, `[null]`.
@@ -136,4 +145,13 @@ export function newScanControl(
 export function flushReclaimState(sc: ScanControl, root: boolean): void {
   if (root) sc.nrReclaimed += sc.reclaimState;
   sc.reclaimState = 0;
+}
+
+/**
+ * shrink_slab from an engine step: kswapd's runs as steps when the host offers them (its
+ * shrinker calls then overlap other reclaimers'); every other path calls it at once.
+ */
+export function* shrinkSlabFrom(deps: ReclaimDeps, call: ShrinkSlabCall): ReclaimSteps<ShrinkSlabOutcome> {
+  if (call.path === 'kswapd' && deps.shrinkSlabSteps) return yield* deps.shrinkSlabSteps(call);
+  return deps.shrinkSlab(call);
 }

@@ -20,7 +20,8 @@ import { mglruInitialPriority } from './mglru.js';
 import { MglruNode, type MglruLruvec } from './mglruNode.js';
 import { getMemcgGen, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG, MEMCG_NR_BINS, nextInList, type MemcgLruOp } from './memcgLru.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
-import { flushReclaimState, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { flushReclaimState, shrinkSlabFrom, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { inactiveReclaimable } from './shrinkLruvec.js';
 import { lruvecIsSizable, mglruSwappiness, shouldAbortScan, tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 
@@ -36,11 +37,12 @@ export function mglruNodeOf(node: NodeMemory, deps: ReclaimDeps): MglruNode {
   return node.mglru;
 }
 
-/** `shrink_one()` */
-export function shrinkOne(mem: MemoryModel, node: NodeMemory, v: MglruLruvec, sc: ScanControl, deps: ReclaimDeps): MemcgLruOp {
+/** `shrink_one()` (steps: a yield after the LRU pass, and inside kswapd's shrinker calls). */
+export function* shrinkOne(mem: MemoryModel, node: NodeMemory, v: MglruLruvec, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<MemcgLruOp> {
   const pass = tryToShrinkLruvec(mem, node, v.lrugen, sc);
   reportLruPass(deps, node.nid, sc, pass);
-  const out = deps.shrinkSlab({ path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority });
+  yield NO_SCAN_TICK;
+  const out = yield* shrinkSlabFrom(deps, { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority });
   sc.reclaimState += out.slabPagesFreed;
   flushReclaimState(sc, true);
   if (pass.success) return MEMCG_LRU_YOUNG;
@@ -49,7 +51,7 @@ export function shrinkOne(mem: MemoryModel, node: NodeMemory, v: MglruLruvec, sc
 }
 
 /** `shrink_many()` */
-export function shrinkMany(mem: MemoryModel, node: NodeMemory, state: MglruNode, sc: ScanControl, deps: ReclaimDeps): void {
+export function* shrinkMany(mem: MemoryModel, node: NodeMemory, state: MglruNode, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<void> {
   const lru = state.memcgLru;
   const gen = getMemcgGen(lru.seq);
   const firstBin = (deps.draw ?? (() => 0))(MEMCG_NR_BINS);
@@ -69,7 +71,7 @@ export function shrinkMany(mem: MemoryModel, node: NodeMemory, state: MglruNode,
         continue;
       }
       last = pos;
-      op = shrinkOne(mem, node, pos, sc, deps);
+      op = yield* shrinkOne(mem, node, pos, sc, deps);
       if (shouldAbortScan(node, sc)) break;
       pos = nextInList(list, pos);
     }
@@ -83,6 +85,11 @@ export function shrinkMany(mem: MemoryModel, node: NodeMemory, state: MglruNode,
 
 /** `lru_gen_shrink_node()` for root reclaim. */
 export function lruGenShrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): void {
+  runSteps(lruGenShrinkNodeSteps(mem, node, sc, deps));
+}
+
+/** `lru_gen_shrink_node()` as steps (kswapd's pass is priced step by step). */
+export function* lruGenShrinkNodeSteps(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<void> {
   sc.priority = mglruInitialPriority(sc.priority, sc.nrToReclaim, inactiveReclaimable(mem, node, sc.maySwap));
   deps.observer?.onShrinkNode?.(sc.path, sc.task, node.nid, sc.priority);
   const state = mglruNodeOf(node, deps);
@@ -90,7 +97,7 @@ export function lruGenShrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanCon
   const reclaimed = sc.nrReclaimed;
   if (sc.path === 'kswapd') sc.nrReclaimed = 0;
   const only = state.lruvecs.length === 1 ? state.lruvecs[0] : undefined;
-  if (only && only.memcg === null) shrinkOne(mem, node, only, sc, deps);
-  else shrinkMany(mem, node, state, sc, deps);
+  if (only && only.memcg === null) yield* shrinkOne(mem, node, only, sc, deps);
+  else yield* shrinkMany(mem, node, state, sc, deps);
   if (sc.path === 'kswapd') sc.nrReclaimed += reclaimed;
 }

@@ -17,8 +17,9 @@
  */
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { shrinkLruvec } from './shrinkLruvec.js';
-import { flushReclaimState, isRootReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
-import { lruGenShrinkNode } from './shrinkMany.js';
+import { flushReclaimState, isRootReclaim, shrinkSlabFrom, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { lruGenShrinkNodeSteps } from './shrinkMany.js';
+import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { reportLruPass } from './lruPass.js';
 import type { MemcgRef } from '../shrinker/types.js';
 import { tryToShrinkLruvec } from './tryToShrinkLruvec.js';
@@ -26,9 +27,17 @@ import { tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 export { flushReclaimState } from './scanControl.js';
 
 export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): void {
+  runSteps(shrinkNodeSteps(mem, node, sc, deps));
+}
+
+/**
+ * shrink_node as steps: kswapd's pass yields after each LRU pass (its time elapses before
+ * shrink_slab starts) and inside each shrinker call; the other paths run it at once.
+ */
+export function* shrinkNodeSteps(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<void> {
   const root = isRootReclaim(sc);
   if (deps.mglru && root && deps.profile === '6.12') {
-    lruGenShrinkNode(mem, node, sc, deps);
+    yield* lruGenShrinkNodeSteps(mem, node, sc, deps);
     return;
   }
   deps.observer?.onShrinkNode?.(sc.path, sc.task, node.nid, sc.priority);
@@ -42,11 +51,12 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
     if (i === 0 && root) {
       const lru = shrinkLruvec(mem, node, sc);
       reportLruPass(deps, node.nid, sc, lru);
+      yield NO_SCAN_TICK;
     }
     // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
     // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
     if (!root) reclaimMemcgLruvec(mem, node, sc, deps, memcg);
-    const out = deps.shrinkSlab({
+    const out = yield* shrinkSlabFrom(deps, {
       path: sc.path,
       task: sc.task,
       gfpMask: sc.gfpMask,

@@ -142,8 +142,8 @@ export class ShrinkCall {
   }
 }
 
-/** The public result of one call, built from a `ShrinkCall` that ran with events. */
-function resultOf(c: ShrinkCall): DoShrinkSlabResult {
+/** The public result of one call, built from a `ShrinkCall` that ran with events (or the timed path). */
+export function resultOf(c: ShrinkCall): DoShrinkSlabResult {
   if (!c.ran) return { kind: 'skipped', raw: c.raw };
   const stats: DoShrinkSlabStats = c.big
     ? { calls: c.callsBig, stops: c.stops, scanned: c.scannedBig, freed: c.freedBig, livelock: c.livelock }
@@ -267,7 +267,7 @@ function fastParams(priority: number, seeks: number, batch: number | bigint): bo
   );
 }
 
-function startEvent<P>(
+export function startEvent<P>(
   shrinker: ShrinkerCore<P>,
   sc: ShrinkControl,
   out: ShrinkCall,
@@ -288,7 +288,7 @@ function startEvent<P>(
   };
 }
 
-function endEvent<P>(shrinker: ShrinkerCore<P>, sc: ShrinkControl, out: ShrinkCall, retval: number, left: Long): MmShrinkSlabEnd {
+export function endEvent<P>(shrinker: ShrinkerCore<P>, sc: ShrinkControl, out: ShrinkCall, retval: number, left: Long): MmShrinkSlabEnd {
   return {
     type: 'mm_shrink_slab_end',
     shr: shrinker.traceRef,

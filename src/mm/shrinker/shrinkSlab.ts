@@ -24,7 +24,9 @@ import type { GfpMask } from '../gfp.js';
 import { u64, type ULong } from '../kint.js';
 import type { Memcg, MemcgTree } from '../memcg.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from './events.js';
-import { doShrinkSlab, returnValueOf, type DoShrinkSlabResult, type ShrinkTraceSink } from './doShrinkSlab.js';
+import { doShrinkSlab, resultOf, returnValueOf, ShrinkCall, type DoShrinkSlabResult, type ShrinkTraceSink } from './doShrinkSlab.js';
+import { doShrinkSlabSteps } from './doShrinkSlabSteps.js';
+import { runSteps, type ReclaimSteps } from './steps.js';
 import type { ShrinkFormula } from './formula.js';
 import type { ShrinkerRegistry } from './registry.js';
 import { ShrinkerStateError, type Shrinker, type ShrinkerView } from './shrinker.js';
@@ -87,6 +89,33 @@ function checkCtx(ctx: ShrinkSlabCtx): void {
   if (ctx.registry.memcgs !== ctx.memcgs) throw new Error('shrink_slab: ctx.memcgs is not the registry\'s tree');
 }
 
+function traceSinkOf(ctx: ShrinkSlabCtx, s: Shrinker<unknown>): ShrinkTraceSink | undefined {
+  const sink = ctx.sink;
+  return sink?.start || sink?.end ? { start: (e) => sink.start?.(e, s), end: (e) => sink.end?.(e, s) } : undefined;
+}
+
+/** One do_shrink_slab with the sink wired in, as steps whose batches run at their own simulated times. */
+function* callDoShrinkSlabSteps(
+  ctx: ShrinkSlabCtx,
+  s: Shrinker<unknown>,
+  sc: ShrinkControl,
+  memcg: Memcg | null,
+  priority: number,
+  retry: boolean,
+): ReclaimSteps<ULong> {
+  if (!s.callable) throw new ShrinkerStateError(`shrinker "${s.name}" called while ${s.state}`);
+  const c = new ShrinkCall();
+  s.inFlight++;
+  try {
+    yield* doShrinkSlabSteps(s, sc, priority, c, traceSinkOf(ctx, s), ctx.formula);
+  } finally {
+    s.inFlight--;
+  }
+  const result = resultOf(c);
+  ctx.sink?.outcome?.({ shrinker: s, nid: sc.nid, memcg, priority, gfpMask: sc.gfpMask, retry, result });
+  return returnValueOf(result);
+}
+
 /** One do_shrink_slab with the sink wired in. */
 function callDoShrinkSlab(
   ctx: ShrinkSlabCtx,
@@ -99,10 +128,7 @@ function callDoShrinkSlab(
   // INVARIANT: walkers only get here for a registered (or still-in-use freeing) shrinker.
   if (!s.callable) throw new ShrinkerStateError(`shrinker "${s.name}" called while ${s.state}`);
   const sink = ctx.sink;
-  const trace: ShrinkTraceSink | undefined =
-    sink?.start || sink?.end
-      ? { start: (e) => sink.start?.(e, s), end: (e) => sink.end?.(e, s) }
-      : undefined;
+  const trace = traceSinkOf(ctx, s);
   s.inFlight++;
   let result: DoShrinkSlabResult;
   try {
@@ -125,19 +151,36 @@ export function shrinkSlab(
   memcg: Memcg | null,
   priority: number,
 ): ULong {
+  return runSteps(shrinkSlabSteps(ctx, gfpMask, nid, memcg, priority, false));
+}
+
+/**
+ * `shrink_slab()` as steps: with `timed`, each do_shrink_slab yields at its exchange and after
+ * each batch, so a reclaimer priced in simulated time overlaps the others inside one shrinker.
+ * The walk holds what the kernel holds across those points (6.12: the shrinker's reference;
+ * 6.1: shrinker_rwsem for read).
+ */
+export function* shrinkSlabSteps(
+  ctx: ShrinkSlabCtx,
+  gfpMask: GfpMask,
+  nid: number,
+  memcg: Memcg | null,
+  priority: number,
+  timed: boolean,
+): ReclaimSteps<ULong> {
   checkCtx(ctx);
   if (nid < 0 || nid >= ctx.memcgs.nrNodeIds) throw new RangeError(`shrink_slab: no node ${nid}`);
   const target = ctx.memcgs.memcgDisabled ? memcg : (memcg ?? ctx.memcgs.root);
   // cgroup_disable=memory: even a non-root memcg pointer takes the global path (no premature OOM).
   if (!ctx.memcgs.memcgDisabled && target !== null && !target.isRoot) {
-    return shrinkSlabMemcg(ctx, gfpMask, nid, target, priority);
+    return yield* shrinkSlabMemcg(ctx, gfpMask, nid, target, priority, timed);
   }
   return ctx.profile === '6.1'
-    ? shrinkSlabGlobal61(ctx, gfpMask, nid, target, priority)
-    : shrinkSlabGlobal612(ctx, gfpMask, nid, target, priority);
+    ? yield* shrinkSlabGlobal61(ctx, gfpMask, nid, target, priority, timed)
+    : yield* shrinkSlabGlobal612(ctx, gfpMask, nid, target, priority, timed);
 }
 
-function shrinkSlabGlobal612(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg | null, priority: number): ULong {
+function* shrinkSlabGlobal612(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg | null, priority: number, timed: boolean): ReclaimSteps<ULong> {
   let freed = 0n;
   for (const s of ctx.registry.walkList()) {
     if (!s.tryGet()) {
@@ -147,7 +190,8 @@ function shrinkSlabGlobal612(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memc
     // Step 2 of the lockless walk: holding a reference, the callback may sleep.
     let ret: ULong;
     try {
-      ret = callDoShrinkSlab(ctx, s, new ShrinkControl(gfp, nid, memcg), memcg, priority, false);
+      const sc = new ShrinkControl(gfp, nid, memcg);
+      ret = timed ? yield* callDoShrinkSlabSteps(ctx, s, sc, memcg, priority, false) : callDoShrinkSlab(ctx, s, sc, memcg, priority, false);
     } finally {
       s.put();
     }
@@ -157,7 +201,7 @@ function shrinkSlabGlobal612(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memc
   return freed;
 }
 
-function shrinkSlabGlobal61(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg | null, priority: number): ULong {
+function* shrinkSlabGlobal61(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg | null, priority: number, timed: boolean): ReclaimSteps<ULong> {
   const rwsem = ctx.registry.rwsem;
   if (!rwsem.tryRead()) {
     ctx.sink?.walk?.({ kind: 'trylock-failed', memcg });
@@ -166,7 +210,8 @@ function shrinkSlabGlobal61(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg
   let freed = 0n;
   try {
     for (const s of ctx.registry.walkList()) {
-      let ret = callDoShrinkSlab(ctx, s, new ShrinkControl(gfp, nid, memcg), memcg, priority, false);
+      const sc = new ShrinkControl(gfp, nid, memcg);
+      let ret = timed ? yield* callDoShrinkSlabSteps(ctx, s, sc, memcg, priority, false) : callDoShrinkSlab(ctx, s, sc, memcg, priority, false);
       if (ret === SHRINK_EMPTY) ret = 0n;
       freed = u64(freed + ret);
       // Someone wants to (un)register: don't stall them behind a long walk.
@@ -182,7 +227,7 @@ function shrinkSlabGlobal61(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg
   return freed;
 }
 
-function shrinkSlabMemcg(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg, priority: number): ULong {
+function* shrinkSlabMemcg(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg, priority: number, timed: boolean): ReclaimSteps<ULong> {
   if (!memcg.online) {
     ctx.sink?.walk?.({ kind: 'memcg-offline', memcg });
     return 0n;
@@ -225,11 +270,15 @@ function shrinkSlabMemcg(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: M
       let ret: ULong;
       try {
         const sc = new ShrinkControl(gfp, nid, memcg);
-        ret = callDoShrinkSlab(ctx, s, sc, memcg, priority, false);
+        ret = timed
+          ? yield* callDoShrinkSlabSteps(ctx, s, sc, memcg, priority, false)
+          : callDoShrinkSlab(ctx, s, sc, memcg, priority, false);
         if (ret === SHRINK_EMPTY) {
           info.clearBit(id);
           // (full barrier here in the kernel, pairing with set_shrinker_bit's)
-          ret = callDoShrinkSlab(ctx, s, sc, memcg, priority, true);
+          ret = timed
+            ? yield* callDoShrinkSlabSteps(ctx, s, sc, memcg, priority, true)
+            : callDoShrinkSlab(ctx, s, sc, memcg, priority, true);
           if (ret === SHRINK_EMPTY) ret = 0n;
           else ctx.memcgs.setShrinkerBit(memcg, nid, id);
         }

@@ -61,7 +61,7 @@ export class StatisticsRecorder implements Recorder {
     'vmscan_begin',
     'vmscan_end',
     'kswapd_wake',
-    'kswapd_step',
+    'kswapd_segment',
     'direct_reclaim',
     'alloc_failure',
     'oom_kill',
@@ -175,7 +175,8 @@ export class StatisticsRecorder implements Recorder {
       case 'kswapd_wake':
         this.mem.kswapdWakeups++;
         return;
-      case 'kswapd_step':
+      case 'kswapd_segment':
+        // Counted segment by segment: a step still running at the end has spent its segments.
         this.kswapdBusyNs += e.busyNs;
         return;
       case 'direct_reclaim':
@@ -201,6 +202,7 @@ export class StatisticsRecorder implements Recorder {
         this.count('mark_victim');
         return;
       case 'binder_trace':
+      case 'kswapd_step':
       case 'shrink_node':
       case 'binder_proc_pages':
       case 'binder_lock':

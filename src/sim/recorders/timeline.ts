@@ -19,8 +19,9 @@
  * Every event it takes counts as an entry against the run's `traceLines` limit (as ftrace lines
  * do), so a runaway scenario stops with the limit's message instead of filling memory.
  *
- * Reclaim is synchronous inside one loop event: the work events of a piece arrive before the
- * event that ends it (`kswapd_step`, `direct_reclaim`, `step`), which takes them.
+ * The work events of a piece arrive before the event that ends it (`kswapd_step`,
+ * `direct_reclaim`, `step`), which takes them. Only kswapd's step spans several loop events:
+ * its segments are bracketed by `kswapd_segment` events and fill a tree of their own.
  */
 import { formatGfp } from '../../mm/gfp.js';
 import { DEFAULT_RECLAIM_COST } from '../../mm/reclaim/cost.js';
@@ -63,6 +64,8 @@ interface KswapdState {
   sleepPending: boolean;
   /** End of the last step (a new wakeup cannot start before it). */
   lastEndNs: number;
+  /** The work of the step in progress, filled segment by segment (other tasks reclaim in between). */
+  readonly work: WorkTree;
 }
 
 export interface TimelineOptions {
@@ -78,7 +81,9 @@ export interface TimelineOptions {
 export class TimelineRecorder implements Recorder {
   readonly name = 'timeline';
   readonly kinds: readonly SimEventKind[];
-  private readonly work: WorkTree;
+  /** The tree the work events go to: `main`, or a kswapd's while one of its segments runs. */
+  private work: WorkTree;
+  private readonly main: WorkTree;
   private readonly slices: TimelineTopSlice[] = [];
   private readonly instants: TimelineTopInstant[] = [];
   private readonly counters = new Map<string, TimelineCounter>();
@@ -86,7 +91,8 @@ export class TimelineRecorder implements Recorder {
   private readonly holds = new Map<string, { group: TimelineGroup; slice: { -readonly [K in keyof TimelineSlice]: TimelineSlice[K] } }>();
 
   constructor(private readonly opts: TimelineOptions) {
-    this.work = new WorkTree(opts.scenario.memory.reclaimCost ?? DEFAULT_RECLAIM_COST);
+    this.main = new WorkTree(opts.scenario.memory.reclaimCost ?? DEFAULT_RECLAIM_COST);
+    this.work = this.main;
     this.kinds = [
       'shrinker_outcome',
       'shrinker_walk',
@@ -97,6 +103,7 @@ export class TimelineRecorder implements Recorder {
       'vmscan_end',
       'kswapd_wake',
       'kswapd_step',
+      'kswapd_segment',
       'direct_reclaim',
       'free_pages',
       'sample',
@@ -169,7 +176,10 @@ export class TimelineRecorder implements Recorder {
         return;
       }
       case 'kswapd_step':
-        return this.kswapdStep(e.nid, e.busyNs);
+        return this.kswapdStep(e.nid, e.busyNs, e.startNs);
+      case 'kswapd_segment':
+        this.work = e.begin ? this.ks(e.nid).work : this.main;
+        return;
       case 'direct_reclaim': {
         const t = this.now;
         const { items } = this.work.take();
@@ -267,7 +277,14 @@ export class TimelineRecorder implements Recorder {
   private ks(nid: number): KswapdState {
     let k = this.kswapd.get(nid);
     if (!k) {
-      k = { group: taskGroup(kswapdTaskRef(this.opts.scenario.kswapd, nid)), awake: null, run: null, sleepPending: false, lastEndNs: 0 };
+      k = {
+        group: taskGroup(kswapdTaskRef(this.opts.scenario.kswapd, nid)),
+        awake: null,
+        run: null,
+        sleepPending: false,
+        lastEndNs: 0,
+        work: new WorkTree(this.opts.scenario.memory.reclaimCost ?? DEFAULT_RECLAIM_COST),
+      };
       this.kswapd.set(nid, k);
     }
     return k;
@@ -297,10 +314,9 @@ export class TimelineRecorder implements Recorder {
     k.awake = null;
   }
 
-  private kswapdStep(nid: number, busyNs: number): void {
+  private kswapdStep(nid: number, busyNs: number, t: number): void {
     const k = this.ks(nid);
-    const t = this.now;
-    const { items, priority } = this.work.take();
+    const { items, priority } = k.work.take();
     if (!k.awake) k.awake = { startNs: t, children: [], args: {} };
     if (!k.run) k.run = { startNs: t, children: [], args: {} };
     k.run.children.push({

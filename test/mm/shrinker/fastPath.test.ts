@@ -15,9 +15,12 @@ import {
   doShrinkSlab,
   doShrinkSlabBigint,
   doShrinkSlabInto,
+  resultOf,
   ShrinkCall,
   type ShrinkerCore,
 } from '../../../src/mm/shrinker/doShrinkSlab.js';
+import { doShrinkSlabSteps } from '../../../src/mm/shrinker/doShrinkSlabSteps.js';
+import { runSteps } from '../../../src/mm/shrinker/steps.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../../../src/mm/shrinker/events.js';
 import { SHRINK_STOP, ShrinkControl } from '../../../src/mm/shrinker/types.js';
 
@@ -217,5 +220,22 @@ describe('doShrinkSlab: number path = bigint path', () => {
     expect(moved.callsBig).toBe(1n);
     expect(moved.leftBig).toBe((1n << 19n) - (1n << 52n));
     expect(moved.scannedBig).toBe(1n << 52n);
+  });
+});
+
+describe('doShrinkSlabSteps (kswapd\'s timed call) run to its end = the bigint path', () => {
+  const stepsPath = ((core, sc, priority, sink) => {
+    const c = new ShrinkCall();
+    runSteps(doShrinkSlabSteps(core, sc, priority, c, sink));
+    return resultOf(c);
+  }) as typeof doShrinkSlab;
+
+  it('agrees on every field over the same random inputs', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        expect(runOnce(input, stepsPath)).toEqual(runOnce(input, doShrinkSlabBigint));
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
