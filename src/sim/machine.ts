@@ -23,7 +23,7 @@ import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimCost, type Rec
 import { dropCaches, type DropCachesResult } from '../mm/reclaim/dropCaches.js';
 import type { MemoryModel, NodeMemory, PageOwner } from '../mm/reclaim/nodeMemory.js';
 import { memoryReclaim, type MemoryReclaimResult } from '../mm/reclaim/proactive.js';
-import type { ReclaimDeps, TaskRef as EngineTask } from '../mm/reclaim/scanControl.js';
+import type { ReclaimDeps, ShrinkSlabOutcome, TaskRef as EngineTask } from '../mm/reclaim/scanControl.js';
 import { debugfsCount, debugfsScan, type DebugfsScanResult } from '../mm/shrinker/debugfs.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
@@ -46,6 +46,14 @@ import { rngStream } from './rng.js';
 /** The worker that grows slab caches back (allocations in GFP_KERNEL context). */
 const SLAB_GROWER: TaskRef = { comm: 'kworker/0:1', pid: 30, cpu: 0 };
 
+
+/** Pages the shrinkers freed since the last collection, by how reclaim counts them. */
+interface FreedPages {
+  /** Slab pages: counted in reclaim_state. */
+  readonly slab: number;
+  /** Binder pages: freed with a bare __free_page(), not counted. */
+  readonly binder: number;
+}
 export const poolOwner = (pool: Pool): PageOwner => (pool === 'pagecache' ? 'file' : 'anon');
 
 export class Machine implements KswapdHost {
@@ -243,29 +251,37 @@ export class Machine implements KswapdHost {
     if (skips.length > 0) this.tp.emit({ kind: 'binder_lru_skips', entry, skips });
   }
 
-  /** Returns to the free pool what the shrinkers just freed; the pages count as reclaim_state. */
-  collectFreedPages(): number {
-    let pages = 0;
+  /**
+   * Returns to the free pool what the shrinkers just freed: slab pages (reclaim_state counts
+   * them) and Binder pages (a bare `__free_page()`, which it does not). Returns both counts.
+   */
+  collectFreedPages(): FreedPages {
+    let slab = 0;
     for (const e of this.shrinkers) {
       if (!e.cache) continue;
       e.cache.takePagesFreed().forEach((p, nid) => {
-        if (p > 0) pages += this.nodes[nid]?.release('slab', p) ?? 0;
+        if (p > 0) slab += this.nodes[nid]?.release('slab', p) ?? 0;
       });
     }
-    return pages + this.binder.releaseReclaimed();
+    return { slab, binder: this.binder.releaseReclaimed() };
   }
 
   /** One shrink_slab() by `task` on a reclaim path; returns objects freed and slab pages returned. */
-  shrinkSlab(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): { freed: bigint; slabPagesFreed: number } {
+  shrinkSlab(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): ShrinkSlabOutcome {
     const prev = this.current;
     this.current = task;
     const sys = this.binder.system;
     sys.setNow(this.now);
     const freed = sys.withTask(task, () => shrinkSlab(this.slabCtx, mask, nid, memcg, priority));
     this.current = prev;
-    const slabPagesFreed = this.collectFreedPages();
-    if (this.tp.enabled.reclaim_pass) this.tp.emit({ kind: 'reclaim_pass', path, priority, gfpMask: mask, slabFreed: freed, slabPagesFreed });
-    return { freed, slabPagesFreed };
+    const pages = this.collectFreedPages();
+    return this.passDone(path, priority, mask, freed, pages.slab, pages.binder);
+  }
+
+  /** The end of one shrink_slab: its reclaim_pass event (pages: slab and Binder) and outcome. */
+  private passDone(path: ReclaimPath, priority: number, mask: GfpMask, freed: bigint, slab: number, binder: number): ShrinkSlabOutcome {
+    if (this.tp.enabled.reclaim_pass) this.tp.emit({ kind: 'reclaim_pass', path, priority, gfpMask: mask, slabFreed: freed, slabPagesFreed: slab + binder });
+    return { freed, slabPagesFreed: slab, binderPagesFreed: binder };
   }
 
   /**
@@ -276,10 +292,11 @@ export class Machine implements KswapdHost {
    * timed (`objectScanNs` per callback), so 6.1's alloc->mutex holds across the unmap occupy
    * their slots of the batch.
    */
-  *shrinkSlabSteps(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): ReclaimSteps<{ freed: bigint; slabPagesFreed: number }> {
+  *shrinkSlabSteps(path: ReclaimPath, task: TaskRef, mask: GfpMask, nid: number, memcg: Memcg | null, priority: number): ReclaimSteps<ShrinkSlabOutcome> {
     const sys = this.binder.system;
     const g = shrinkSlabSteps(this.slabCtx, mask, nid, memcg, priority, true);
-    let slabPagesFreed = 0;
+    let slab = 0;
+    let binder = 0;
     let freed: bigint;
     for (;;) {
       const prev = this.current;
@@ -295,7 +312,9 @@ export class Machine implements KswapdHost {
         this.timedCall = false;
         this.current = prev;
       }
-      slabPagesFreed += this.collectFreedPages();
+      const pages = this.collectFreedPages();
+      slab += pages.slab;
+      binder += pages.binder;
       if (r.done) {
         freed = r.value;
         break;
@@ -304,8 +323,7 @@ export class Machine implements KswapdHost {
       this.meter.objectsScanned += r.value.scanned;
       yield r.value;
     }
-    if (this.tp.enabled.reclaim_pass) this.tp.emit({ kind: 'reclaim_pass', path, priority, gfpMask: mask, slabFreed: freed, slabPagesFreed });
-    return { freed, slabPagesFreed };
+    return this.passDone(path, priority, mask, freed, slab, binder);
   }
 
   /** MGLRU's `get_random_u32_below` (memcg LRU bins): the run's stream "mglru". */
@@ -552,9 +570,9 @@ export class Machine implements KswapdHost {
     const result = sys.withTask(task, () => debugfsScan(this.slabCtx, e.reg, input));
     this.current = prev;
     if (nr > 0 && result.ok && this.tp.enabled.debugfs) this.tp.emit({ kind: 'debugfs', entry, op: 'scan' });
-    const pagesFreed = this.collectFreedPages();
+    const pages = this.collectFreedPages();
     this.noteFree();
-    return { result, pagesFreed };
+    return { result, pagesFreed: pages.slab + pages.binder };
   }
 
   // ---- end of run -----------------------------------------------------------------------

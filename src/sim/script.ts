@@ -65,7 +65,7 @@ export function runStep(m: Machine, step: ActionStep, index: number): StepOutcom
       if (memcg === undefined) return fail(m, index, step, 'ENOENT', `shrink_slab: no memcg "${step.memcg}"`);
       const r = m.shrinkSlab('shrink_slab', task, step.gfp.mask, step.nid, memcg, step.priority);
       m.noteFree();
-      return ok(m, index, step, { freed: r.freed, slabPagesFreed: r.slabPagesFreed });
+      return ok(m, index, step, { freed: r.freed, slabPagesFreed: r.slabPagesFreed + (r.binderPagesFreed ?? 0) });
     }
     case 'debugfs_count': {
       const e = m.findShrinker(step.shrinker);

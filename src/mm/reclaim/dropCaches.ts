@@ -51,7 +51,7 @@ export function dropCaches(
         for (const memcg of deps.memcgWalk(null)) {
           const out = deps.shrinkSlab({ path: 'drop_caches', task, gfpMask: GFP_KERNEL, nid: node.nid, memcg, priority: 0 });
           freed += out.freed;
-          slabPagesFreed += out.slabPagesFreed;
+          slabPagesFreed += out.slabPagesFreed + (out.binderPagesFreed ?? 0);
         }
       }
       slabRounds.push(freed);

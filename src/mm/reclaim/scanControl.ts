@@ -49,10 +49,17 @@ export interface ShrinkSlabOutcome {
   /** Objects freed (shrink_slab's return value; never counted as pages). */
   readonly freed: bigint;
   /**
-   * Pages the shrinkers handed back to the page allocator during the call (slab pages,
-   * Binder pages): what `mm_account_reclaimed_pages()` adds to `reclaim_state`.
+   * Slab pages the shrinkers handed back to the page allocator during the call: what
+   * `mm_account_reclaimed_pages()` adds to `reclaim_state` (slab pages, pruned inodes' pages,
+   * XFS buffer pages), so reclaim counts them as progress.
    */
   readonly slabPagesFreed: number;
+  /**
+   * Binder pages freed during the call (absent: 0). binder_alloc_free_page hands each one back
+   * with a bare `__free_page()`, which no `reclaim_state` sees: memory comes back, but the
+   * reclaimer's nr_reclaimed does not grow (flush_reclaim_state lists the three kinds above).
+   */
+  readonly binderPagesFreed?: number;
 }
 
 export type ShrinkSlabFn = (call: ShrinkSlabCall) => ShrinkSlabOutcome;
