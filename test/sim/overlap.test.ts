@@ -14,8 +14,16 @@ import { collectLines } from '../../src/trace/conform/collect.js';
 
 const TEXT = readFileSync(join(import.meta.dirname, '..', '..', 'scenarios', 'oom-concurrent.yaml'), 'utf8');
 
+/**
+ * The scenario, or its 6.1 form. On 6.1 the page cache is left unmapped, so the hog's direct
+ * reclaims make progress and come one allocation apart: the model runs an allocation's retry
+ * loop at one instant, so with nothing to reclaim all its retries would meet the same hold.
+ */
 function run(kernel: '6.1' | '6.12', seed: number) {
-  const text = kernel === '6.12' ? TEXT : TEXT.replace('kernel: "6.12"', 'kernel: "6.1"').replace('  mglru: true\n', '');
+  const text =
+    kernel === '6.12'
+      ? TEXT
+      : TEXT.replace('kernel: "6.12"', 'kernel: "6.1"').replace('  mglru: true\n', '').replace('  page_cache_mapped: 4MiB\n', '');
   const r = runScenario(loadScenarioText(text, `oom-concurrent-${kernel}.yaml`), { collectTrace: true, seed });
   const report = analyse([collectLines('sim.txt', (r.traceText ?? '').split('\n'))]);
   return { r, report };
@@ -60,5 +68,26 @@ describe('oom-concurrent: kswapd and the hog inside one Binder shrinker', () => 
     expect(Object.keys(skips)).toEqual(['alloc_lock']);
     // Every Binder page still goes, to kswapd or the hog: a skip only defers a page.
     expect(r.binder.procs.map((p) => p.reclaimed)).toEqual([436, 15]);
+  });
+
+  it('6.12 over 10 seeds: the shape of p7 (18 direct reclaims, Binder pairs 17, the hog 12, kswapd from nr 902)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const { r, report } = run('6.12', seed);
+      const text = (r.traceText ?? '').split('\n');
+      // 1 + MAX_RECLAIM_RETRIES (16) no-progress retries + the last: should_reclaim_retry lets
+      // the hog retry while free + reclaimable (the mapped page cache) would clear min.
+      expect(text.filter((l) => l.includes(' mm_vmscan_direct_reclaim_begin: ')).length).toBe(18);
+      const binder = report.results.filter((x) => x.pair.fn === 'binder_shrink_scan' && x.pair.start.rec.comm !== 'init');
+      expect(binder.length).toBeGreaterThanOrEqual(15);
+      expect(binder.length).toBeLessThanOrEqual(19);
+      const hog = binder.filter((x) => x.pair.start.rec.comm === 'memhog');
+      expect(hog.length).toBeGreaterThanOrEqual(11);
+      expect(hog.length).toBeLessThanOrEqual(14);
+      // kswapd's first Binder call: MGLRU's priority 6, the deferred count at its cap 2 × 451.
+      const k0 = binder.find((x) => x.pair.start.rec.comm === 'kswapd0');
+      expect(k0?.numbers.priority).toBe(6);
+      expect(k0?.numbers.nr).toBe(902n);
+      expect(r.oomKills?.length).toBe(1);
+    }
   });
 });
