@@ -443,36 +443,40 @@ function finish<P>(
  * callsBig) with `loopCalls` calls of this loop already made; writes the state back.
  */
 function bigLoop<P>(shrinker: ShrinkerCore<P>, sc: ShrinkControl, out: ShrinkCall, freeable: Long, bs: Long, loopCalls: number): void {
-  let totalScan = out.leftBig;
-  let scanned = out.scannedBig;
-  let freed = out.freedBig;
   // Calls of this loop are counted in a number (the cap keeps it far below 2^53) and added to
   // the bigint total once, so the per-call cost stays off bigint allocation.
   let n0 = loopCalls;
-  while (loopContinues(totalScan, bs, freeable)) {
+  while (loopContinues(out.leftBig, bs, freeable)) {
     if (n0 >= MAX_SCAN_CALLS) {
       out.livelock = true;
       break;
     }
-    const n = nrToScanOf(bs, totalScan);
-    sc.nrToScan = Number(n);
-    sc.nrScanned = Number(n);
-    const ret = u64(shrinker.ops.scanRaw(sc, shrinker.priv));
     n0++;
-    if (ret === SHRINK_STOP) {
-      // This call's nr_scanned is not counted; the un-attempted work is deferred below.
-      out.stops++;
-      break;
-    }
-    freed = u64(freed + ret);
-    const got = BigInt(sc.nrScanned);
-    totalScan = s64(u64(totalScan) - u64(got));
-    scanned = s64(scanned + got);
+    if (scanBatchBig(shrinker, sc, out, bs) === null) break;
   }
   out.callsBig += BigInt(n0);
-  out.leftBig = totalScan;
-  out.scannedBig = scanned;
-  out.freedBig = freed;
+}
+
+/**
+ * One scan_objects call of the batch loop on bigints, from and into `out`'s leftBig,
+ * scannedBig and freedBig. Returns what the call says it scanned (a misbehaving callback may
+ * say anything), or null on SHRINK_STOP (the call's nr_scanned is not counted; the
+ * un-attempted work is deferred by the add-back).
+ */
+export function scanBatchBig<P>(shrinker: ShrinkerCore<P>, sc: ShrinkControl, out: ShrinkCall, bs: Long): bigint | null {
+  const n = nrToScanOf(bs, out.leftBig);
+  sc.nrToScan = Number(n);
+  sc.nrScanned = Number(n);
+  const ret = u64(shrinker.ops.scanRaw(sc, shrinker.priv));
+  if (ret === SHRINK_STOP) {
+    out.stops++;
+    return null;
+  }
+  out.freedBig = u64(out.freedBig + ret);
+  const got = BigInt(sc.nrScanned);
+  out.leftBig = s64(u64(out.leftBig) - u64(got));
+  out.scannedBig = s64(out.scannedBig + got);
+  return got;
 }
 
 /** The bigint path from the plan on (formula.ts / arith.ts), as the kernel's C types say. */

@@ -19,11 +19,11 @@
  * gives. Only kswapd's calls take this path: the atomic callers keep the number fast path.
  */
 import { s32, s64, u64 } from '../kint.js';
-import { loopContinues, nrToScanOf } from './arith.js';
-import { endEvent, MAX_SCAN_CALLS, startEvent, type ShrinkCall, type ShrinkerCore, type ShrinkTraceSink } from './doShrinkSlab.js';
+import { loopContinues } from './arith.js';
+import { endEvent, MAX_SCAN_CALLS, scanBatchBig, startEvent, type ShrinkCall, type ShrinkerCore, type ShrinkTraceSink } from './doShrinkSlab.js';
 import { CURRENT_FORMULA, type ShrinkFormula } from './formula.js';
 import { NO_SCAN_TICK, type ReclaimSteps } from './steps.js';
-import { SHRINK_EMPTY, SHRINK_STOP, type ShrinkControl } from './types.js';
+import { SHRINK_EMPTY, type ShrinkControl } from './types.js';
 
 /** One do_shrink_slab as steps; writes `out` as doShrinkSlabInto does (events always built). Returns `out.ran`. */
 export function* doShrinkSlabSteps<P>(
@@ -58,52 +58,37 @@ export function* doShrinkSlabSteps<P>(
 
   // Step 2: the batch loop, one yield per scan_objects call (the bulk form counts as one).
   const bs = plan.batchSize;
-  let totalScan = plan.totalScan;
-  let scanned = 0n;
-  let freed = 0n;
+  out.leftBig = plan.totalScan;
+  out.scannedBig = 0n;
+  out.freedBig = 0n;
   let calls = 0n;
   const many = shrinker.ops.scanMany;
-  if (many && freeable > 0n && bs > 0n && totalScan >= bs * 2n) {
-    const fullCalls = totalScan / bs;
+  if (many && freeable > 0n && bs > 0n && out.leftBig >= bs * 2n) {
+    const fullCalls = out.leftBig / bs;
     sc.nrToScan = Number(bs);
     sc.nrScanned = Number(bs);
-    freed = u64(many.call(shrinker.ops, sc, fullCalls, u64(bs), shrinker.priv));
+    out.freedBig = u64(many.call(shrinker.ops, sc, fullCalls, u64(bs), shrinker.priv));
     calls = fullCalls;
-    scanned = fullCalls * bs;
-    totalScan -= scanned;
-    yield { scanCalls: Number(fullCalls), scanned: Number(scanned) };
+    out.scannedBig = fullCalls * bs;
+    out.leftBig -= out.scannedBig;
+    yield { scanCalls: Number(fullCalls), scanned: Number(out.scannedBig) };
   }
   let loopCalls = 0;
-  while (loopContinues(totalScan, bs, freeable)) {
+  while (loopContinues(out.leftBig, bs, freeable)) {
     if (loopCalls >= MAX_SCAN_CALLS) {
       out.livelock = true;
       break;
     }
-    const n = nrToScanOf(bs, totalScan);
-    sc.nrToScan = Number(n);
-    sc.nrScanned = Number(n);
-    const ret = u64(shrinker.ops.scanRaw(sc, shrinker.priv));
     loopCalls++;
-    if (ret === SHRINK_STOP) {
-      // This call's nr_scanned is not counted; the un-attempted work is deferred below.
-      out.stops++;
-      yield { scanCalls: 1, scanned: 0 };
-      break;
-    }
-    freed = u64(freed + ret);
-    const got = sc.nrScanned;
-    totalScan = s64(u64(totalScan) - u64(BigInt(got)));
-    scanned = s64(scanned + BigInt(got));
-    yield { scanCalls: 1, scanned: got };
+    const got = scanBatchBig(shrinker, sc, out, bs);
+    yield { scanCalls: 1, scanned: got === null ? 0 : Number(got) };
+    if (got === null) break;
   }
 
   // Step 3: add back what is left; the slot may have received other callers' work meanwhile.
   out.callsBig = calls + BigInt(loopCalls);
-  out.leftBig = totalScan;
-  out.scannedBig = scanned;
-  out.freedBig = freed;
-  out.newNr = shrinker.deferred.add(sc, plan.nextDeferred(scanned));
-  out.end = endEvent(shrinker, sc, out, s32(freed), totalScan);
+  out.newNr = shrinker.deferred.add(sc, plan.nextDeferred(out.scannedBig));
+  out.end = endEvent(shrinker, sc, out, s32(out.freedBig), out.leftBig);
   sink?.end(out.end);
   return true;
 }
