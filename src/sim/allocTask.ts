@@ -17,11 +17,14 @@
 import { emptyWork, type ReclaimWork } from '../mm/reclaim/cost.js';
 import type { AllocResult } from '../mm/reclaim/allocator.js';
 import type { ReclaimSteps } from '../mm/shrinker/steps.js';
+import type { TaskRef } from '../scenario/types.js';
 import type { EventLoop, Fireable } from './loop.js';
+import type { Tracepoints } from './recorder.js';
 
 /** What an allocating task needs of the machine around it. */
 export interface AllocHost {
   readonly loop: EventLoop;
+  readonly tp: Tracepoints;
   /** Makes `m` the meter of the work that follows; returns the one it replaces. */
   swapMeter(m: ReclaimWork): ReclaimWork;
   /** Simulated ns the work on the current meter costs. */
@@ -43,6 +46,7 @@ export class AllocTask implements Fireable {
 
   constructor(
     private readonly host: AllocHost,
+    private readonly task: TaskRef,
     private readonly steps: ReclaimSteps<AllocResult>,
     private readonly done: AllocDone,
   ) {
@@ -58,6 +62,8 @@ export class AllocTask implements Fireable {
     w.shrinkNodes = w.lruScanned = w.fileReclaimed = w.anonReclaimed = 0;
     w.shrinkerCalls = w.scanObjectsCalls = w.objectsScanned = 0;
     const prev = h.swapMeter(w);
+    const marks = h.tp.enabled.alloc_segment;
+    if (marks) h.tp.emit({ kind: 'alloc_segment', task: this.task, begin: true });
     let r: IteratorResult<unknown, AllocResult>;
     let ns = 0;
     try {
@@ -67,6 +73,7 @@ export class AllocTask implements Fireable {
       } while (!r.done && ns === 0);
     } finally {
       h.swapMeter(prev);
+      if (marks) h.tp.emit({ kind: 'alloc_segment', task: this.task, begin: false });
     }
     if (r.done && ns === 0) return this.finish(r.value);
     h.noteFree();

@@ -379,7 +379,7 @@ export class Machine implements KswapdHost {
     this.meter = emptyWork();
     const r = allocPages(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid));
     // Direct reclaim ran in the task's context: the allocation completes after its cost.
-    return this.allocEnded(task, owner, pages, r, r.directReclaims > 0 ? this.workNs() : 0);
+    return this.allocEnded(task, owner, pages, r, this.now, r.directReclaims > 0 ? this.workNs() : 0);
   }
 
   /** Fields named, not spread: a spread of the caller's object costs a generic copy per call. */
@@ -387,12 +387,12 @@ export class Machine implements KswapdHost {
     return { comm: task.comm, pid: task.pid, cpu: task.cpu, nid, scope: 'none' };
   }
 
-  /** The end of an allocation's slowpath after `stallNs` of direct reclaim: its events and verb result. */
-  private allocEnded(task: TaskRef, owner: PageOwner, pages: number, r: AllocResult, stallNs: number): VerbResult {
+  /** The end of an allocation's slowpath, begun at `startNs`, after `stallNs` of direct reclaim: its events and verb result. */
+  private allocEnded(task: TaskRef, owner: PageOwner, pages: number, r: AllocResult, startNs: number, stallNs: number): VerbResult {
     this.lastTaken = r.ok ? pages : (r.taken ?? 0);
     this.noteFree();
     if (r.directReclaims > 0 && this.tp.enabled.direct_reclaim) {
-      this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs });
+      this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs, startNs });
     }
     if (r.ok) return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
     // An OOM victim's request is not an allocation failure: the task was killed.
@@ -414,9 +414,9 @@ export class Machine implements KswapdHost {
     const owner = poolOwner(pool);
     const steps = allocPagesSteps(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid), true);
     const done: AllocDone = {
-      allocDone: (r, _startNs, stallNs) => waiter.allocated(this.settleFor(pool, pages, task, this.allocEnded(task, owner, pages, r, stallNs))),
+      allocDone: (r, startNs, stallNs) => waiter.allocated(this.settleFor(pool, pages, task, this.allocEnded(task, owner, pages, r, startNs, stallNs))),
     };
-    new AllocTask(this, steps, done).fire();
+    new AllocTask(this, task, steps, done).fire();
   }
 
   /**
