@@ -410,7 +410,10 @@ export class Machine implements KswapdHost {
   allocateTimed(pool: Pool, pages: number, mask: GfpMask, task: TaskRef, memcg: string, waiter: AllocWaiter): void {
     const accounted = this.charges.counter(this.memcgByName.get(memcg) ?? null);
     if (accounted || this.oom.isDead(task.pid)) return waiter.allocated(this.allocateFor(pool, pages, mask, task, memcg));
-    const node = this.nodes[this.allocCursor++ % this.nrNodes] ?? this.node0;
+    const node = this.nodes[this.allocCursor % this.nrNodes] ?? this.node0;
+    // Above LOW the allocation needs no slowpath: no task, answered at once.
+    if (node.free - pages >= node.wmark.low) return waiter.allocated(this.allocateFor(pool, pages, mask, task, memcg));
+    this.allocCursor++;
     const owner = poolOwner(pool);
     const steps = allocPagesSteps(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid), true);
     const done: AllocDone = {

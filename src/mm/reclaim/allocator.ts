@@ -81,6 +81,12 @@ export function allocPages(
   gfpMask: GfpMask,
   task: TaskRef,
 ): AllocResult {
+  // The fast path without a generator (Binder page faults take it on the hot path): when the
+  // whole run stays at or above LOW, so does every chunk of it.
+  if (n <= 0 || fits(node, n, node.wmark.low)) {
+    node.take(owner, n);
+    return { ok: true, directReclaims: 0, reclaimed: 0 };
+  }
   return runSteps(allocPagesSteps(env, node, owner, n, gfpMask, task, false));
 }
 
