@@ -16,7 +16,7 @@
 import { VmStat } from '../mm/vmstat.js';
 import { GFP_KERNEL, type GfpMask } from '../mm/gfp.js';
 import type { Memcg, MemcgTree } from '../mm/memcg.js';
-import { allocPages, type AllocEnv } from '../mm/reclaim/allocator.js';
+import { allocPages, allocPagesSteps, type AllocEnv, type AllocResult } from '../mm/reclaim/allocator.js';
 import { MemcgCharges, tryToFreeMemCgroupPagesForCharge, type MemcgOomFn, type MemcgReclaimFn } from '../mm/memcgCharge.js';
 import { LRU_GEN_ANON, LRU_GEN_FILE } from '../mm/reclaim/lruGen.js';
 import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimCost, type ReclaimWork } from '../mm/reclaim/cost.js';
@@ -34,7 +34,8 @@ import type { MachineEnd } from '../report/build.js';
 import type { ReclaimPath } from '../report/result.js';
 import { scenarioHash } from '../scenario/hash.js';
 import type { ResolvedScenario, TaskRef } from '../scenario/types.js';
-import type { Pool, VerbResult } from '../workload/types.js';
+import type { AllocWaiter, Pool, VerbResult } from '../workload/types.js';
+import { AllocTask, type AllocDone } from './allocTask.js';
 import { KswapdTask, kswapdTaskRef, type KswapdHost } from './kswapdTask.js';
 import type { EventLoop } from './loop.js';
 import { MachineBinder } from './machineBinder.js';
@@ -375,21 +376,50 @@ export class Machine implements KswapdHost {
    */
   allocate(owner: PageOwner, pages: number, mask: GfpMask, task: TaskRef, nid?: number): VerbResult {
     const node = this.nodes[nid ?? this.allocCursor++ % this.nrNodes] ?? this.node0;
-    // Fields named, not spread: a spread of the caller's object costs a generic copy per call.
-    const engineTask: EngineTask = { comm: task.comm, pid: task.pid, cpu: task.cpu, nid: node.nid, scope: 'none' };
     this.meter = emptyWork();
-    const r = allocPages(this.allocEnv, node, owner, pages, mask, engineTask);
+    const r = allocPages(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid));
+    // Direct reclaim ran in the task's context: the allocation completes after its cost.
+    return this.allocEnded(task, owner, pages, r, this.now, r.directReclaims > 0 ? this.workNs() : 0);
+  }
+
+  /** Fields named, not spread: a spread of the caller's object costs a generic copy per call. */
+  private engineTask(task: TaskRef, nid: number): EngineTask {
+    return { comm: task.comm, pid: task.pid, cpu: task.cpu, nid, scope: 'none' };
+  }
+
+  /** The end of an allocation's slowpath, begun at `startNs`, after `stallNs` of direct reclaim: its events and verb result. */
+  private allocEnded(task: TaskRef, owner: PageOwner, pages: number, r: AllocResult, startNs: number, stallNs: number): VerbResult {
     this.lastTaken = r.ok ? pages : (r.taken ?? 0);
     this.noteFree();
-    // Direct reclaim ran in the task's context: the allocation completes after its cost.
-    const stallNs = r.directReclaims > 0 ? this.workNs() : 0;
     if (r.directReclaims > 0 && this.tp.enabled.direct_reclaim) {
-      this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs });
+      this.tp.emit({ kind: 'direct_reclaim', task, owner, directReclaims: r.directReclaims, stallNs, startNs });
     }
     if (r.ok) return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
     // An OOM victim's request is not an allocation failure: the task was killed.
     if (r.reason !== 'killed' && this.tp.enabled.alloc_failure) this.tp.emit({ kind: 'alloc_failure', owner, reason: r.reason });
     return stallNs > 0 ? { ok: false, error: r.reason, stallNs } : { ok: false, error: r.reason };
+  }
+
+  /**
+   * A generator task's allocation on the virtual clock (allocTask.ts): its slowpath's direct
+   * reclaim takes simulated time, segment by segment, while other tasks run; `waiter` hears the
+   * result (as `allocateFor` returns it, `stallNs` the time the slowpath took) when it is over,
+   * at once if no time passed. An allocation charged to an accounted memcg (memory.max/.high)
+   * keeps its charge reclaim atomic: it is `allocateFor`, answered at once.
+   */
+  allocateTimed(pool: Pool, pages: number, mask: GfpMask, task: TaskRef, memcg: string, waiter: AllocWaiter): void {
+    const accounted = this.charges.counter(this.memcgByName.get(memcg) ?? null);
+    if (accounted || this.oom.isDead(task.pid)) return waiter.allocated(this.allocateFor(pool, pages, mask, task, memcg));
+    const node = this.nodes[this.allocCursor % this.nrNodes] ?? this.node0;
+    // Above LOW the allocation needs no slowpath: no task, answered at once.
+    if (node.free - pages >= node.wmark.low) return waiter.allocated(this.allocateFor(pool, pages, mask, task, memcg));
+    this.allocCursor++;
+    const owner = poolOwner(pool);
+    const steps = allocPagesSteps(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid), true);
+    const done: AllocDone = {
+      allocDone: (r, startNs, stallNs) => waiter.allocated(this.settleFor(pool, pages, task, this.allocEnded(task, owner, pages, r, startNs, stallNs))),
+    };
+    new AllocTask(this, task, steps, done).fire();
   }
 
   /**
@@ -400,7 +430,11 @@ export class Machine implements KswapdHost {
    */
   allocateFor(pool: Pool, pages: number, mask: GfpMask, task: TaskRef, memcg = 'root'): VerbResult {
     if (this.oom.isDead(task.pid)) return { ok: false, error: 'killed' };
-    const r = this.allocateCharged(pool, pages, mask, task, memcg);
+    return this.settleFor(pool, pages, task, this.allocateCharged(pool, pages, mask, task, memcg));
+  }
+
+  /** After a generator task's allocation: its anonymous pages, or `killed` if it was chosen meanwhile. */
+  private settleFor(pool: Pool, pages: number, task: TaskRef, r: VerbResult): VerbResult {
     const killed = this.oom.isDead(task.pid);
     if (pool === 'anon') {
       const taken = r.ok ? pages : this.lastTaken;

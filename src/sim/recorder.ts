@@ -69,8 +69,20 @@ export type SimEvent =
    * segments of one step.
    */
   | { readonly kind: 'kswapd_segment'; readonly nid: number; readonly begin: boolean; readonly busyNs: number }
-  /** An allocation entered direct reclaim (`directReclaims` times) and stalled its task. */
-  | { readonly kind: 'direct_reclaim'; readonly task: TaskRef; readonly owner: PageOwner; readonly directReclaims: number; readonly stallNs: number }
+  /**
+   * A segment of a timed allocation's slowpath (allocTask.ts) starts or ends: the reclaim work
+   * events in between are `task`'s direct reclaim, though other tasks run between segments.
+   */
+  | { readonly kind: 'alloc_segment'; readonly task: TaskRef; readonly begin: boolean }
+  /** An allocation that began at `startNs` entered direct reclaim (`directReclaims` times) and stalled its task `stallNs`. */
+  | {
+      readonly kind: 'direct_reclaim';
+      readonly task: TaskRef;
+      readonly owner: PageOwner;
+      readonly directReclaims: number;
+      readonly stallNs: number;
+      readonly startNs: SimTimeNs;
+    }
   /** An allocation failed after reclaim. */
   | { readonly kind: 'alloc_failure'; readonly owner: PageOwner; readonly reason: string }
   /** The OOM killer killed a process (mark_victim), in the name of the allocating task. */
@@ -127,6 +139,7 @@ export const SIM_EVENT_KINDS: readonly SimEventKind[] = [
   'kswapd_wake',
   'kswapd_step',
   'kswapd_segment',
+  'alloc_segment',
   'direct_reclaim',
   'alloc_failure',
   'oom_kill',

@@ -25,6 +25,7 @@ export function startGenerators(m: Machine): void {
       holdLock: (proc, lock, holdNs, holder) => b.holdLock(proc, lock, holdNs, holder),
       killProc: (proc) => b.kill(proc),
       allocate: (pool, pages, mask, task, memcg) => m.allocateFor(pool, pages, mask, task, memcg),
+      allocateTimed: (pool, pages, mask, task, memcg, waiter) => m.allocateTimed(pool, pages, mask, task, memcg, waiter),
       release: (pool, pages, task) => m.release(pool, pages, task),
     };
     g.start(ctx);

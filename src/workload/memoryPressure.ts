@@ -5,12 +5,13 @@
  * a filesystem writer, say). Optionally pages are released at another rate. An allocation that
  * fails after reclaim with nothing killed (no OOM kill possible: GFP_NOFS, __GFP_NORETRY …)
  * makes the app give back half of what it allocated. Once the OOM killer chose the task
- * (`killed`), the generator stops: its pages went back with it. A direct-reclaim stall delays
- * the task's next allocation. Streams: `<name>` (allocations), `<name>:release`.
+ * (`killed`), the generator stops: its pages went back with it. A direct reclaim takes
+ * simulated time (`allocateTimed`: kswapd, Binder traffic and other tasks run meanwhile) and
+ * the task's next allocation comes after it completed. Streams: `<name>` (allocations), `<name>:release`.
  */
 import { poissonInterarrivalNs } from '../sim/rng.js';
 import type { MemoryPressureGen } from '../scenario/types.js';
-import type { Generator, WorkloadCtx } from './types.js';
+import type { Generator, VerbResult, WorkloadCtx } from './types.js';
 
 export function memoryPressure(gen: MemoryPressureGen): Generator {
   return {
@@ -24,13 +25,16 @@ export function memoryPressure(gen: MemoryPressureGen): Generator {
         const fault = {
           at: 0,
           fire(): void {
-            const r = ctx.allocate(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg);
+            ctx.allocateTimed(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg, this);
+          },
+          /** The allocation is over (its direct reclaim took `stallNs` of simulated time). */
+          allocated(r: VerbResult): void {
             // The OOM killer chose this task: it is gone, its pages went back with it.
             if (!r.ok && r.error === 'killed') return;
             if (r.ok) held += chunk;
             else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2), gen.task);
             // A direct reclaim stalled the task: its next fault comes after the allocation
-            // completed, not at the instant it started.
+            // completed (now), not at the instant it started.
             next(this.at + (r.stallNs ?? 0));
           },
         };

@@ -23,6 +23,11 @@ export type VerbResult =
   | { readonly ok: true; readonly stallNs?: number }
   | { readonly ok: false; readonly error: string; readonly stallNs?: number };
 
+/** Hears the result of `allocateTimed` when the allocation is over. */
+export interface AllocWaiter {
+  allocated(r: VerbResult): void;
+}
+
 /** An event that carries its own data (scheduled instead of a fresh closure). */
 export interface Fireable {
   fire(): void;
@@ -59,6 +64,12 @@ export interface WorkloadCtx {
    * Fails with `killed` once the OOM killer chose `task` (for good: the task is gone).
    */
   allocate(pool: Pool, pages: number, gfp: GfpMask, task: TaskRef, memcg: string): VerbResult;
+  /**
+   * `allocate` with its slowpath on the virtual clock: a direct reclaim takes simulated time
+   * while other tasks run, and `waiter` hears the result (`stallNs`: the time the allocation
+   * took) when it is over, at once when no time passed. The task does nothing meanwhile.
+   */
+  allocateTimed(pool: Pool, pages: number, gfp: GfpMask, task: TaskRef, memcg: string, waiter: AllocWaiter): void;
   /**
    * Gives pages of a pool back (files deleted, an app exiting), in `task`'s name when given
    * (its anonymous pages; nothing once it was killed). Returns pages released.

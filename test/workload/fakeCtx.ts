@@ -1,7 +1,7 @@
 /** A WorkloadCtx that records every verb, over a real EventQueue and named RNG streams. */
 import { EventQueue } from '../../src/sim/eventQueue.js';
 import { rngStream } from '../../src/sim/rng.js';
-import type { Generator, WorkloadCtx } from '../../src/workload/types.js';
+import type { Generator, VerbResult, WorkloadCtx } from '../../src/workload/types.js';
 
 export interface Call {
   readonly t: number;
@@ -55,21 +55,24 @@ export function runGenerators(
       binderLabels: (proc, f) => void (labels.get(proc) ?? labels.set(proc, []).get(proc))?.push(f),
       holdLock: succeeds('holdLock'),
       killProc: succeeds('killProc'),
-      allocate: (...args) => {
-        record('allocate', args);
-        // (`f?.(allocs++)` would skip the increment when `f` is absent.)
-        const n = allocs++;
-        const stallNs = opts.stallAlloc?.(n) ?? 0;
-        const err = opts.failAlloc?.(n) ?? null;
-        if (err) return stallNs > 0 ? { ok: false, error: err, stallNs } : { ok: false, error: err };
-        return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
-      },
+      allocate: (...args) => allocate(args),
+      // The fake answers at once, with the stall it was told to report.
+      allocateTimed: (pool, pages, gfp, task, memcg, waiter) => waiter.allocated(allocate([pool, pages, gfp, task, memcg])),
       release: (pool, pages) => {
         record('release', [pool, pages]);
         return pages;
       },
     };
     g.start(ctx);
+  }
+  function allocate(args: readonly unknown[]): VerbResult {
+    record('allocate', args);
+    // (`f?.(allocs++)` would skip the increment when `f` is absent.)
+    const n = allocs++;
+    const stallNs = opts.stallAlloc?.(n) ?? 0;
+    const err = opts.failAlloc?.(n) ?? null;
+    if (err) return stallNs > 0 ? { ok: false, error: err, stallNs } : { ok: false, error: err };
+    return stallNs > 0 ? { ok: true, stallNs } : { ok: true };
   }
   for (let e = q.pop(); e && e.timeNs <= untilNs; e = q.pop()) {
     now = e.timeNs;

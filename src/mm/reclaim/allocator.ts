@@ -12,11 +12,17 @@
  *         request gets "progress" from out_of_memory without a kill; otherwise the OOM killer
  *         (`env.outOfMemory`, the machine) picks and kills a victim and the request retries.
  * Results are values: a failed allocation is data, never an exception.
+ *
+ * Time: `allocPagesSteps` is the slowpath as steps (steps.ts). A timed caller (the run loop's
+ * allocating task) resumes it after each piece of its direct reclaim has cost its time, so the
+ * retry loop and the OOM decision come after the reclaim's cost has elapsed, and other tasks
+ * run in between; `allocPages` runs it at once.
  */
 import { __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NORETRY, type GfpMask } from '../gfp.js';
 import { shouldReclaimRetry, slowpathEnd } from '../oom.js';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './constants.js';
-import { tryToFreePages } from './directReclaim.js';
+import { tryToFreePagesSteps } from './directReclaim.js';
+import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import type { MemoryModel, NodeMemory, PageOwner } from './nodeMemory.js';
 import type { ReclaimDeps, TaskRef } from './scanControl.js';
 
@@ -75,11 +81,33 @@ export function allocPages(
   gfpMask: GfpMask,
   task: TaskRef,
 ): AllocResult {
-  if (n <= SWAP_CLUSTER_MAX) return allocChunk(env, node, owner, n, gfpMask, task);
+  // The fast path without a generator (Binder page faults take it on the hot path): when the
+  // whole run stays at or above LOW, so does every chunk of it.
+  if (n <= 0 || fits(node, n, node.wmark.low)) {
+    node.take(owner, n);
+    return { ok: true, directReclaims: 0, reclaimed: 0 };
+  }
+  return runSteps(allocPagesSteps(env, node, owner, n, gfpMask, task, false));
+}
+
+/**
+ * `allocPages` as steps. `timed`: the direct reclaim's shrinker calls run as steps too (they
+ * overlap other reclaimers'); the steps yield inside each direct reclaim and after it.
+ */
+export function* allocPagesSteps(
+  env: AllocEnv,
+  node: NodeMemory,
+  owner: PageOwner,
+  n: number,
+  gfpMask: GfpMask,
+  task: TaskRef,
+  timed: boolean,
+): ReclaimSteps<AllocResult> {
+  if (n <= SWAP_CLUSTER_MAX) return yield* allocChunk(env, node, owner, n, gfpMask, task, timed);
   let directReclaims = 0;
   let reclaimed = 0;
   for (let left = n; left > 0; left -= SWAP_CLUSTER_MAX) {
-    const r = allocChunk(env, node, owner, Math.min(left, SWAP_CLUSTER_MAX), gfpMask, task);
+    const r = yield* allocChunk(env, node, owner, Math.min(left, SWAP_CLUSTER_MAX), gfpMask, task, timed);
     directReclaims += r.directReclaims;
     reclaimed += r.reclaimed;
     if (!r.ok) return { ok: false, reason: r.reason, taken: n - left, directReclaims, reclaimed };
@@ -92,14 +120,15 @@ export function allocPages(
   return { ok: true, directReclaims, reclaimed };
 }
 
-function allocChunk(
+function* allocChunk(
   env: AllocEnv,
   node: NodeMemory,
   owner: PageOwner,
   n: number,
   gfpMask: GfpMask,
   task: TaskRef,
-): AllocResult {
+  timed: boolean,
+): ReclaimSteps<AllocResult> {
   if (n <= 0 || fits(node, n, node.wmark.low)) {
     node.take(owner, n);
     return { ok: true, directReclaims: 0, reclaimed: 0 };
@@ -118,7 +147,10 @@ function allocChunk(
   let nofsRetried = false;
   const fail = (reason: 'oom' | 'killed'): AllocResult => ({ ok: false, reason, directReclaims, reclaimed });
   for (;;) {
-    const r = tryToFreePages(env.mem, { ...task, nid: node.nid }, gfpMask, env.deps);
+    const r = yield* tryToFreePagesSteps(env.mem, { ...task, nid: node.nid }, gfpMask, env.deps, timed);
+    // The retry decision comes once the reclaim's cost has elapsed (get_page_from_freelist
+    // after __alloc_pages_direct_reclaim): others may have freed or taken pages meanwhile.
+    yield NO_SCAN_TICK;
     directReclaims++;
     reclaimed += r;
     if (r > 0) env.onDirectProgress?.(node.nid);

@@ -11,16 +11,26 @@
 import type { MemoryModel } from './nodeMemory.js';
 import { isCgroupReclaim, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { allocstallItem } from '../vmstat.js';
-import { shrinkNode } from './shrinkNode.js';
+import { shrinkNodeSteps } from './shrinkNode.js';
+import { runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 
 export function doTryToFreePages(mem: MemoryModel, sc: ScanControl, deps: ReclaimDeps): number {
+  return runSteps(doTryToFreePagesSteps(mem, sc, deps));
+}
+
+/**
+ * The same loop as steps (steps.ts): a timed direct reclaim (`sc.timed`) yields inside each
+ * shrink_node (after its LRU pass, inside its shrinker calls), so its priorities run at
+ * successive simulated times and other tasks run in between.
+ */
+export function* doTryToFreePagesSteps(mem: MemoryModel, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<number> {
   const initialPriority = sc.priority;
   for (;;) {
     // `retry:` is above the count, so the full-walk retry is a second allocstall.
     if (!isCgroupReclaim(sc)) deps.vmstat?.count(allocstallItem(sc.gfpMask));
     do {
       sc.nrScanned = 0;
-      shrinkZones(mem, sc, deps);
+      yield* shrinkZones(mem, sc, deps);
       if (sc.nrReclaimed >= sc.nrToReclaim) break;
     } while (--sc.priority >= 0);
     if (sc.nrReclaimed > 0) return sc.nrReclaimed;
@@ -38,12 +48,12 @@ export function doTryToFreePages(mem: MemoryModel, sc: ScanControl, deps: Reclai
  * (ZONELIST_FALLBACK visits the local node first, then the others by distance; the model
  * takes them in id order after the local one).
  */
-function shrinkZones(mem: MemoryModel, sc: ScanControl, deps: ReclaimDeps): void {
+function* shrinkZones(mem: MemoryModel, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<void> {
   const n = mem.nodes.length;
   const first = Math.min(Math.max(sc.task.nid ?? 0, 0), n - 1);
   for (let k = 0; k < n; k++) {
     const node = mem.nodes[(first + k) % n];
-    if (node) shrinkNode(mem, node, sc, deps);
+    if (node) yield* shrinkNodeSteps(mem, node, sc, deps);
   }
 }
 

@@ -131,6 +131,11 @@ export interface ScanControl {
   memcgFullWalk: boolean;
   /** `current->reclaim_state->reclaimed`: pages freed by shrinkers, not yet flushed. */
   reclaimState: number;
+  /**
+   * The reclaimer's work is priced step by step on the virtual clock (kswapd; a timed
+   * allocation's direct reclaim): its shrinker calls run as steps, so others overlap them.
+   */
+  timed?: boolean;
 }
 
 /**
@@ -155,10 +160,11 @@ export function flushReclaimState(sc: ScanControl, root: boolean): void {
 }
 
 /**
- * shrink_slab from an engine step: kswapd's runs as steps when the host offers them (its
- * shrinker calls then overlap other reclaimers'); every other path calls it at once.
+ * shrink_slab from an engine step: a timed reclaimer's (kswapd's, a timed allocation's direct
+ * reclaim) runs as steps when the host offers them (its shrinker calls then overlap other
+ * reclaimers'); every other path calls it at once.
  */
-export function* shrinkSlabFrom(deps: ReclaimDeps, call: ShrinkSlabCall): ReclaimSteps<ShrinkSlabOutcome> {
-  if (call.path === 'kswapd' && deps.shrinkSlabSteps) return yield* deps.shrinkSlabSteps(call);
+export function* shrinkSlabFrom(deps: ReclaimDeps, sc: ScanControl, call: ShrinkSlabCall): ReclaimSteps<ShrinkSlabOutcome> {
+  if ((sc.path === 'kswapd' || sc.timed === true) && deps.shrinkSlabSteps) return yield* deps.shrinkSlabSteps(call);
   return deps.shrinkSlab(call);
 }

@@ -42,7 +42,7 @@ export function* shrinkOne(mem: MemoryModel, node: NodeMemory, v: MglruLruvec, s
   const pass = tryToShrinkLruvec(mem, node, v.lrugen, sc);
   reportLruPass(deps, node.nid, sc, pass);
   yield NO_SCAN_TICK;
-  const out = yield* shrinkSlabFrom(deps, { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority });
+  const out = yield* shrinkSlabFrom(deps, sc, { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority });
   sc.reclaimState += out.slabPagesFreed;
   flushReclaimState(sc, true);
   if (pass.success) return MEMCG_LRU_YOUNG;

@@ -56,7 +56,7 @@ export function* shrinkNodeSteps(mem: MemoryModel, node: NodeMemory, sc: ScanCon
     // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
     // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
     if (!root) reclaimMemcgLruvec(mem, node, sc, deps, memcg);
-    const out = yield* shrinkSlabFrom(deps, {
+    const out = yield* shrinkSlabFrom(deps, sc, {
       path: sc.path,
       task: sc.task,
       gfpMask: sc.gfpMask,

@@ -202,6 +202,7 @@ export class StatisticsRecorder implements Recorder {
         this.count('mark_victim');
         return;
       case 'binder_trace':
+      case 'alloc_segment':
       case 'kswapd_step':
       case 'shrink_node':
       case 'binder_proc_pages':

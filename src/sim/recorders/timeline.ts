@@ -88,6 +88,8 @@ export class TimelineRecorder implements Recorder {
   private readonly instants: TimelineTopInstant[] = [];
   private readonly counters = new Map<string, TimelineCounter>();
   private readonly kswapd = new Map<number, KswapdState>();
+  /** The work of each timed allocation in progress, by pid, filled segment by segment. */
+  private readonly allocs = new Map<number, WorkTree>();
   private readonly holds = new Map<string, { group: TimelineGroup; slice: { -readonly [K in keyof TimelineSlice]: TimelineSlice[K] } }>();
 
   constructor(private readonly opts: TimelineOptions) {
@@ -104,6 +106,7 @@ export class TimelineRecorder implements Recorder {
       'kswapd_wake',
       'kswapd_step',
       'kswapd_segment',
+      'alloc_segment',
       'direct_reclaim',
       'free_pages',
       'sample',
@@ -180,9 +183,22 @@ export class TimelineRecorder implements Recorder {
       case 'kswapd_segment':
         this.work = e.begin ? this.ks(e.nid).work : this.main;
         return;
+      case 'alloc_segment': {
+        if (!e.begin) {
+          this.work = this.main;
+          return;
+        }
+        let w = this.allocs.get(e.task.pid);
+        if (!w) this.allocs.set(e.task.pid, (w = new WorkTree(this.main.cost)));
+        this.work = w;
+        return;
+      }
       case 'direct_reclaim': {
-        const t = this.now;
-        const { items } = this.work.take();
+        const t = e.startNs;
+        // A timed allocation's work was kept apart segment by segment; an atomic one's is here.
+        const own = this.allocs.get(e.task.pid);
+        if (own) this.allocs.delete(e.task.pid);
+        const { items } = (own ?? this.work).take();
         const slice: TimelineSlice = {
           name: 'direct reclaim',
           cat: 'direct',

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GFP_ATOMIC, GFP_KERNEL, GFP_NOFS, GFP_NOWAIT, __GFP_NORETRY, gfp } from '../../../src/mm/gfp.js';
 import { allocPages, type AllocEnv } from '../../../src/mm/reclaim/index.js';
+import { allocPagesSteps, type AllocResult } from '../../../src/mm/reclaim/allocator.js';
+import type { ReclaimDeps, ShrinkSlabCall } from '../../../src/mm/reclaim/scanControl.js';
+import { NO_SCAN_TICK } from '../../../src/mm/shrinker/steps.js';
 import { model, node, recorder } from './harness.js';
 
 const WM = { min: 100, low: 200, high: 300 };
@@ -159,5 +162,51 @@ describe('page allocator → OOM killer', () => {
     const { e, ooms } = oomEnv(n, () => 'none');
     expect(allocPages(e, n, 'anon', 100, GFP_KERNEL, task)).toMatchObject({ ok: false, reason: 'oom', directReclaims: 17 });
     expect(ooms.length).toBe(1);
+  });
+});
+
+describe('allocPagesSteps: the slowpath as steps (timed direct reclaim)', () => {
+  /** A node with nothing reclaimable below min, so every retry reclaims nothing. */
+  const starved = () => node(0, { managed: 10_000, free: 90, wmark: WM });
+
+  it('timed: shrinker calls run as steps and the steps yield inside and after each try_to_free_pages', () => {
+    const n = starved();
+    const r = recorder({ profile: '6.1' });
+    const stepped: ShrinkSlabCall[] = [];
+    const deps: ReclaimDeps = {
+      ...r.deps,
+      // One yield inside each shrink_slab, as a do_shrink_slab's exchange would.
+      *shrinkSlabSteps(call) {
+        stepped.push(call);
+        yield NO_SCAN_TICK;
+        return { freed: 0n, slabPagesFreed: 0 };
+      },
+    };
+    const e: AllocEnv = { mem: model([n]), deps, wakeKswapd: () => undefined };
+    const g = allocPagesSteps(e, n, 'anon', 1, GFP_NOFS, task, true);
+    let yields = 0;
+    let res: IteratorResult<unknown, AllocResult>;
+    for (res = g.next(); !res.done; res = g.next()) yields++;
+    const out = res.value;
+    // No progress and nothing reclaimable (free 90 < min 100 even with all of it):
+    // should_reclaim_retry says stop at once; GFP_NOFS gets out_of_memory's "progress" without
+    // a kill and reclaims once more; then the request fails. Two reclaims.
+    expect(out).toMatchObject({ ok: false, reason: 'oom' });
+    const reclaims = out.directReclaims;
+    expect(reclaims).toBe(2);
+    // 6.1 classic LRU, one memcg: priorities 12 → 0, one shrink_slab each, none atomic.
+    expect(r.calls).toEqual([]);
+    expect(stepped.length).toBe(reclaims * 13);
+    // Per priority: a yield after the LRU pass and one inside shrink_slab; one after each reclaim.
+    expect(yields).toBe(reclaims * (13 * 2 + 1));
+  });
+
+  it('untimed: the same decisions at once, shrinker calls atomic (allocPages)', () => {
+    const n = starved();
+    const r = recorder({ profile: '6.1' });
+    const e: AllocEnv = { mem: model([n]), deps: { ...r.deps, shrinkSlabSteps: () => { throw new Error('atomic path expected'); } }, wakeKswapd: () => undefined };
+    const out = allocPages(e, n, 'anon', 1, GFP_NOFS, task);
+    expect(out).toMatchObject({ ok: false, reason: 'oom', directReclaims: 2 });
+    expect(r.calls.length).toBe(2 * 13);
   });
 });
