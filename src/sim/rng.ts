@@ -23,10 +23,13 @@ export interface Rng {
  * arithmetic, so every draw is the one seedrandom would give, without its closures.
  */
 class AleaStream implements Rng {
-  private c: number;
-  private s0: number;
-  private s1: number;
-  private s2: number;
+  // Declared with a number (not left undefined until the constructor assigns them): a field
+  // that starts undefined is stored tagged, and every double written to it would then be a
+  // fresh heap number (two per draw); starting as a number, V8 keeps it an unboxed double.
+  private c = 0;
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
 
   constructor(
     readonly name: string,
