@@ -73,12 +73,13 @@ export default async function binderTxBench(bench, distDir) {
       if (old !== null) alloc.freeBuf(old);
       const base = 16 << next() % 14;
       const size = base + (next() % base);
-      // Numeric sizes: the typed path the run's generators use (machineBinder), as C's size_t.
-      const r = alloc.newBuf({ dataSize: size, offsetsSize: 0, extraSize: 0, isAsync: false });
-      if (r.ok) {
-        ring[slot] = r.buffer;
+      // Numeric sizes: the typed path the run's generators use (BinderSystem.allocTx), as C's
+      // size_t: the buffer, or the failure (no request or result object, as in C).
+      const r = alloc.newBufSized(size, 0, 0, false);
+      if (r.ok !== false) {
+        ring[slot] = r;
         ok++;
-        offsetSum += r.buffer.start;
+        offsetSum += r.start;
       } else {
         ring[slot] = null;
         failed++;

@@ -13,7 +13,7 @@ import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type Buf
 import { PAGE_INSTALLED, type BinderPages } from './pages.js';
 import { BINDER_EVENT_ID, type BinderEventName, type BinderPageEventName } from './trace.js';
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
-import { requestSize } from './requestSize.js';
+import { requestSize, requestSizeNum, smallSizes } from './requestSize.js';
 
 // Page arithmetic on offsets within one mapping (0 ≤ x ≤ 4 MiB, and −1 for the byte before
 // the mapping): 32-bit integer operations are exact there and floor like constants.ts's.
@@ -22,6 +22,11 @@ const PAGE_MASK = -PAGE_SIZE;
 const pageDown = (x: number): number => x & PAGE_MASK;
 /** `PAGE_ALIGN(x)` */
 const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
+
+/** The failures of the hot path, made once (read-only values). */
+const NO_VMA: BinderFailure = Object.freeze(failure('ESRCH', 'no vma'));
+const NO_ASYNC_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no async space left'));
+const NO_ADDRESS_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no address space'));
 
 /** BINDER_EVENT_ID of the allocator's own events, resolved once. */
 const ID_ALLOC_LRU_START = BINDER_EVENT_ID.binder_alloc_lru_start;
@@ -267,26 +272,53 @@ export class CBinderAlloc {
    * Every failure is a value carrying the kernel's errno and log reason.
    */
   newBuf(req: AllocRequest): CAllocResult {
-    if (!this.env.mapped()) return failure('ESRCH', 'no vma');
+    const d = req.dataSize;
+    const o = req.offsetsSize;
+    const e = req.extraSize;
+    const r =
+      typeof d === 'number' && typeof o === 'number' && typeof e === 'number' && smallSizes(d, o, e)
+        ? this.newBufSized(d, o, e, req.isAsync)
+        : this.newBufReq(req);
+    return r instanceof CBuffer ? { ok: true, buffer: r, size: this.sizeOf(r) } : r;
+  }
+
+  /**
+   * The typed path of generated transactions: sizes as numbers, each below 2^48
+   * (`smallSizes`). The buffer, or the failure: no request or result object is made.
+   */
+  newBufSized(dataSize: number, offsetsSize: number, extraSize: number, isAsync: boolean): CBuffer | BinderFailure {
+    if (!this.env.mapped()) return NO_VMA;
+    const size = requestSizeNum(dataSize, offsetsSize, extraSize, isAsync, this.bufferSize, this.freeAsyncSpace);
+    if (typeof size !== 'number') return size;
+    return this.place(size, isAsync, dataSize, offsetsSize, extraSize);
+  }
+
+  /** `newBuf` of a request with bigint sizes (scripts may ask for sizes near 2^64). */
+  private newBufReq(req: AllocRequest): CBuffer | BinderFailure {
+    if (!this.env.mapped()) return NO_VMA;
     const sized = requestSize(req, this.bufferSize, this.freeAsyncSpace);
     if (!sized.ok) return sized;
+    return this.place(sized.size, req.isAsync, req.dataSize, req.offsetsSize, req.extraSize);
+  }
+
+  /** Under the lock: carve `size` bytes; then, outside it, install the pages. */
+  private place(size: number, isAsync: boolean, dataSize: bigint | number, offsetsSize: bigint | number, extraSize: bigint | number): CBuffer | BinderFailure {
     this.env.acquire('alloc');
-    const r = this.newBufLocked(sized.size, req.isAsync);
-    if (!r.ok) return r;
-    const b = r.buffer;
-    b.dataSize = req.dataSize;
-    b.offsetsSize = req.offsetsSize;
-    b.extraSize = req.extraSize;
-    const err = this.installBufferPages(b, r.size);
+    const b = this.newBufLocked(size, isAsync);
+    if (!(b instanceof CBuffer)) return b;
+    b.dataSize = dataSize;
+    b.offsetsSize = offsetsSize;
+    b.extraSize = extraSize;
+    const err = this.installBufferPages(b, size);
     if (err) {
       this.freeBuf(b);
       return err;
     }
-    return r;
+    return b;
   }
 
-  private newBufLocked(size: number, isAsync: boolean): CAllocResult {
-    if (isAsync && this.freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
+  private newBufLocked(size: number, isAsync: boolean): CBuffer | BinderFailure {
+    if (isAsync && this.freeAsyncSpace < size) return NO_ASYNC_SPACE;
 
     let n = this.freeBuffers.node;
     let bestFit: CBuffer | null = null;
@@ -305,7 +337,7 @@ export class CBinderAlloc {
         break;
       }
     }
-    if (bestFit === null || buffer === null) return failure('ENOSPC', 'no address space');
+    if (bestFit === null || buffer === null) return NO_ADDRESS_SPACE;
 
     if (bufferSize !== size) {
       // Oversized: split. The remainder is inserted *before* the chosen node leaves the tree,
@@ -338,7 +370,7 @@ export class CBinderAlloc {
       this.freeAsyncSpace -= size;
       if (this.freeAsyncSpace < this.bufferSize / 10) this.lowAsyncWarnings++;
     }
-    return { ok: true, buffer, size };
+    return buffer;
   }
 
   /** `binder_install_buffer_pages`: after the lock is dropped, install what is missing. */

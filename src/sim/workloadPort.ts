@@ -19,7 +19,7 @@ export function startGenerators(m: Machine): void {
       schedule: (t, fn) => loop.at(Math.max(t, loop.now), fn),
       rng: (suffix = '') => rngStream(m.seed, `${g.name}${suffix}`),
       binderProc: (name) => b.system.procIndex(name),
-      binderTransact: (proc, req, task) => b.transact(proc, req, task),
+      binderTransact: (proc, data, offsets, oneway, task) => b.transact(proc, data, offsets, oneway, task),
       binderFree: (proc, buffer, task) => b.free(proc, buffer as BufferHandle, task),
       binderLabels: (proc, labels) => b.addLabels(proc, labels as () => Iterable<readonly [BufferHandle, string]>),
       holdLock: (proc, lock, holdNs, holder) => b.holdLock(proc, lock, holdNs, holder),

@@ -63,7 +63,7 @@ export function binderTraffic(gen: BinderTrafficGen): Generator {
         const offsets = alignOffsets(drawOffsets(sizes));
         const oneway = bernoulli(sizes, gen.oneway);
         const hold = drawTime(holds, gen.hold);
-        const buffer = ctx.binderTransact(proc, { data, offsets, oneway }, gen.task);
+        const buffer = ctx.binderTransact(proc, data, offsets, oneway, gen.task);
         if (buffer === null) return;
         let h = spare.pop();
         if (h === undefined) h = new Held(owner, buffer, n, live.length);
