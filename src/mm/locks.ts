@@ -55,6 +55,9 @@ export type TryLockResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly heldBy: LockHold };
 
+/** The success of every trylock that meets no hold, made once (a read-only value). */
+const UNCONTENDED: TryLockResult = Object.freeze({ ok: true });
+
 export class SimLock {
   private holds: LockHold[] = [];
   /** Trylock attempts that failed, for reports. */
@@ -121,6 +124,8 @@ export class SimLock {
   }
 
   private attempt(t: SimTimeNs, mode: HoldMode): TryLockResult {
+    // Nobody holds it (the common case): no list is filtered, no result object made.
+    if (this.holds.length === 0) return UNCONTENDED;
     const c = this.conflicting(t, mode);
     if (c === undefined) return { ok: true };
     this.contended++;
@@ -132,6 +137,7 @@ export class SimLock {
    * hold has ended (holds that start later do not delay it).
    */
   waitNs(t: SimTimeNs, mode: HoldMode): SimTimeNs {
+    if (this.holds.length === 0) return 0;
     let until = t;
     for (const h of this.activeAt(t)) {
       if (mode === 'read' && h.mode === 'read') continue;
