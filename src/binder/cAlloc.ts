@@ -15,13 +15,26 @@ import { BINDER_EVENT_ID, type BinderEventName, type BinderPageEventName } from 
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
 import { requestSize, requestSizeNum, smallSizes } from './requestSize.js';
 
+/**
+ * PAGE_SHIFT, PAGE_SIZE, PAGE_MASK and the PAGE_INSTALLED flag bit as literals the compiler
+ * writes into the per-page loops: an imported (or module-level) `const` is, in V8's optimized
+ * code, a load from its cell with an initialization check on every use. Checked against
+ * constants.ts and pages.ts when this module loads.
+ */
+const enum Pg {
+  SHIFT = 12,
+  SIZE = 4096,
+  MASK = -4096,
+  INSTALLED = 1,
+}
+if (Pg.SHIFT !== PAGE_SHIFT || Pg.SIZE !== PAGE_SIZE || Pg.INSTALLED !== PAGE_INSTALLED) throw new Error('cAlloc: page constants disagree');
+
 // Page arithmetic on offsets within one mapping (0 ≤ x ≤ 4 MiB, and −1 for the byte before
 // the mapping): 32-bit integer operations are exact there and floor like constants.ts's.
-const PAGE_MASK = -PAGE_SIZE;
 /** `x & PAGE_MASK` */
-const pageDown = (x: number): number => x & PAGE_MASK;
+const pageDown = (x: number): number => x & Pg.MASK;
 /** `PAGE_ALIGN(x)` */
-const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
+const pageAlign = (x: number): number => (x + Pg.SIZE - 1) & Pg.MASK;
 
 /** The failures of the hot path, made once (read-only values). */
 const NO_VMA: BinderFailure = Object.freeze(failure('ESRCH', 'no vma'));
@@ -51,7 +64,11 @@ export interface CAllocEnv extends AllocEnv {
   readonly counts?: Float64Array | undefined;
 }
 
-/** `struct binder_buffer` (the fields the allocator uses). */
+/**
+ * `struct binder_buffer` (the fields the allocator uses; the request's data/offsets/extra
+ * sizes are not kept: nothing in the model reads them back, and every field is a store per
+ * split and 8 bytes per buffer).
+ */
 export class CBuffer implements RbNode<CBuffer> {
   rbParent: CBuffer | null = null;
   rbLeft: CBuffer | null = null;
@@ -64,9 +81,6 @@ export class CBuffer implements RbNode<CBuffer> {
   async = false;
   /** The allocator the buffer belongs to (a handle from another process is not ours). */
   owner: CBinderAlloc | null = null;
-  dataSize: bigint | number = 0n;
-  offsetsSize: bigint | number = 0n;
-  extraSize: bigint | number = 0n;
   /**
    * The buffer's size while it sits in the free tree (set on insert, and on the split that
    * shortens it while it is still in the tree), so the best-fit descent and inserts compare
@@ -168,8 +182,8 @@ export class CBinderAlloc {
       // Only tallies wanted: the same walk, the start/end pair counted once per reused page.
       const pages = this.pages;
       let reused = 0;
-      for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-        if ((flags[i]! & PAGE_INSTALLED) !== 0) {
+      for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+        if ((flags[i]! & Pg.INSTALLED) !== 0) {
           reused++;
           if (!pages.lruDel(i)) this.warnings.lruDelMissing++;
         } else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
@@ -181,8 +195,8 @@ export class CBinderAlloc {
       return;
     }
     // start and end are page-aligned: pages start>>12 .. (end>>12) - 1.
-    for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-      if ((flags[i]! & PAGE_INSTALLED) !== 0) {
+    for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+      if ((flags[i]! & Pg.INSTALLED) !== 0) {
         this.pageEvent('binder_alloc_lru_start', ID_ALLOC_LRU_START, i, 1);
         // The kernel WARNs if the page was not listed; the model keeps going the same way.
         if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
@@ -228,8 +242,8 @@ export class CBinderAlloc {
     if (counts !== undefined) {
       const pages = this.pages;
       let added = 0;
-      for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-        if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
+      for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+        if ((flags[i]! & Pg.INSTALLED) === 0) continue;
         added++;
         if (!pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
       }
@@ -239,8 +253,8 @@ export class CBinderAlloc {
       }
       return;
     }
-    for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-      if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
+    for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+      if ((flags[i]! & Pg.INSTALLED) === 0) continue;
       this.pageEvent('binder_free_lru_start', ID_FREE_LRU_START, i, 1);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
       this.pageEvent('binder_free_lru_end', ID_FREE_LRU_END, i, 1);
@@ -290,7 +304,7 @@ export class CBinderAlloc {
     if (!this.env.mapped()) return NO_VMA;
     const size = requestSizeNum(dataSize, offsetsSize, extraSize, isAsync, this.bufferSize, this.freeAsyncSpace);
     if (typeof size !== 'number') return size;
-    return this.place(size, isAsync, dataSize, offsetsSize, extraSize);
+    return this.place(size, isAsync);
   }
 
   /** `newBuf` of a request with bigint sizes (scripts may ask for sizes near 2^64). */
@@ -298,17 +312,14 @@ export class CBinderAlloc {
     if (!this.env.mapped()) return NO_VMA;
     const sized = requestSize(req, this.bufferSize, this.freeAsyncSpace);
     if (!sized.ok) return sized;
-    return this.place(sized.size, req.isAsync, req.dataSize, req.offsetsSize, req.extraSize);
+    return this.place(sized.size, req.isAsync);
   }
 
   /** Under the lock: carve `size` bytes; then, outside it, install the pages. */
-  private place(size: number, isAsync: boolean, dataSize: bigint | number, offsetsSize: bigint | number, extraSize: bigint | number): CBuffer | BinderFailure {
+  private place(size: number, isAsync: boolean): CBuffer | BinderFailure {
     this.env.acquire('alloc');
     const b = this.newBufLocked(size, isAsync);
     if (!(b instanceof CBuffer)) return b;
-    b.dataSize = dataSize;
-    b.offsetsSize = offsetsSize;
-    b.extraSize = extraSize;
     const err = this.installBufferPages(b, size);
     if (err) {
       this.freeBuf(b);
@@ -376,9 +387,9 @@ export class CBinderAlloc {
   /** `binder_install_buffer_pages`: after the lock is dropped, install what is missing. */
   private installBufferPages(b: CBuffer, size: number): BinderFailure | undefined {
     const flags = this.pageFlags;
-    const final = pageAlign(b.start + size) >> PAGE_SHIFT;
-    for (let i = b.start >> PAGE_SHIFT; i < final; i++) {
-      if ((flags[i]! & PAGE_INSTALLED) !== 0) continue;
+    const final = pageAlign(b.start + size) >> Pg.SHIFT;
+    for (let i = b.start >> Pg.SHIFT; i < final; i++) {
+      if ((flags[i]! & Pg.INSTALLED) !== 0) continue;
       this.pageEvent('binder_alloc_page_start', ID_ALLOC_PAGE_START, i, 0);
       // `binder_install_single_page`: mm reference, then the mmap lock for write (several
       // tasks may race to install the same page), then the vma must still be there.
@@ -426,7 +437,7 @@ export class CBinderAlloc {
    */
   private deleteFreeBuffer(b: CBuffer): void {
     let addPage = true;
-    if ((b.start & (PAGE_SIZE - 1)) === 0) {
+    if ((b.start & (Pg.SIZE - 1)) === 0) {
       addPage = false;
     } else {
       const prev = b.prev as CBuffer; // a free buffer that is deleted always has a predecessor
@@ -436,7 +447,7 @@ export class CBinderAlloc {
       if (pageDown(prev.start - 1) === pageDown(b.start)) addPage = false;
       else if (b.next && pageDown(b.next.start) === pageDown(b.start)) addPage = false;
     }
-    if (addPage) this.freelistAdd(pageDown(b.start), pageDown(b.start) + PAGE_SIZE);
+    if (addPage) this.freelistAdd(pageDown(b.start), pageDown(b.start) + Pg.SIZE);
     // list_del
     if (b.prev) b.prev.next = b.next;
     else this.head = b.next as CBuffer;

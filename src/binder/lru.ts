@@ -37,7 +37,9 @@ export class BinderFreelist extends ListLru {
 
   /** `list_lru_add_obj(&binder_freelist, &page->lru)`: tail of node 0's list; false if listed. */
   addPage(item: number): boolean {
-    return this.addNodeLevel(item, BINDER_PAGE_NID);
+    // The literal, not BINDER_PAGE_NID: an imported const is a checked cell load per page in
+    // V8's optimized code, and a nid it cannot see as a constant costs conversions too.
+    return this.addNodeLevel(item, 0);
   }
 
   /** Items of the list Binder pages live on, head (oldest) first. Allocates: tests/reports only. */
