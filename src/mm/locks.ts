@@ -114,18 +114,18 @@ export class SimLock {
 
   /** `spin_trylock` / `mutex_trylock` / `down_write_trylock`. */
   tryLock(t: SimTimeNs): TryLockResult {
+    if (this.holds.length === 0) return UNCONTENDED;
     return this.attempt(t, this.kind === 'rwsem' ? 'write' : 'exclusive');
   }
 
   /** `down_read_trylock` (`mmap_read_trylock`): fails only against a writer. */
   tryRead(t: SimTimeNs): TryLockResult {
     if (this.kind !== 'rwsem') throw new RangeError(`${this.name}: read trylock on a ${this.kind}`);
+    if (this.holds.length === 0) return UNCONTENDED;
     return this.attempt(t, 'read');
   }
 
   private attempt(t: SimTimeNs, mode: HoldMode): TryLockResult {
-    // Nobody holds it (the common case): no list is filtered, no result object made.
-    if (this.holds.length === 0) return UNCONTENDED;
     const c = this.conflicting(t, mode);
     if (c === undefined) return { ok: true };
     this.contended++;
@@ -137,6 +137,7 @@ export class SimLock {
    * hold has ended (holds that start later do not delay it).
    */
   waitNs(t: SimTimeNs, mode: HoldMode): SimTimeNs {
+    // Nobody holds it (the common case): no list is filtered.
     if (this.holds.length === 0) return 0;
     let until = t;
     for (const h of this.activeAt(t)) {
