@@ -179,16 +179,19 @@ export class CBinderAlloc {
     const flags = this.pageFlags;
     const counts = this.env.counts;
     if (counts !== undefined) {
-      // Only tallies wanted: the same walk, the start/end pair counted once per reused page.
+      // Only tallies wanted: the same walk, the start/end pair counted once per reused page,
+      // and the reused pages taken off the list in one call (the list's order does not
+      // depend on the order of removals).
       const pages = this.pages;
+      const items = pages.freelist.scratch;
+      const base = pages.base;
       let reused = 0;
       for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
-        if ((flags[i]! & Pg.INSTALLED) !== 0) {
-          reused++;
-          if (!pages.lruDel(i)) this.warnings.lruDelMissing++;
-        } else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
+        if ((flags[i]! & Pg.INSTALLED) !== 0) items[reused++] = base + i;
+        else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
       }
       if (reused !== 0) {
+        this.warnings.lruDelMissing += reused - pages.lruDelItems(items, reused);
         counts[ID_ALLOC_LRU_START] = counts[ID_ALLOC_LRU_START]! + reused;
         counts[ID_ALLOC_LRU_END] = counts[ID_ALLOC_LRU_END]! + reused;
       }
@@ -240,14 +243,17 @@ export class CBinderAlloc {
     const flags = this.pageFlags;
     const counts = this.env.counts;
     if (counts !== undefined) {
+      // Only tallies wanted: the installed pages, in ascending order, onto the list's tail
+      // in one call.
       const pages = this.pages;
+      const items = pages.freelist.scratch;
+      const base = pages.base;
       let added = 0;
       for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
-        if ((flags[i]! & Pg.INSTALLED) === 0) continue;
-        added++;
-        if (!pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
+        if ((flags[i]! & Pg.INSTALLED) !== 0) items[added++] = base + i;
       }
       if (added !== 0) {
+        this.warnings.lruAddDuplicate += added - pages.lruAddItems(items, added);
         counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
         counts[ID_FREE_LRU_END] = counts[ID_FREE_LRU_END]! + added;
       }

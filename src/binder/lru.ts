@@ -42,6 +42,18 @@ export class BinderFreelist extends ListLru {
     return this.addNodeLevel(item, 0);
   }
 
+  /**
+   * Room for one process's page ids (a mapping has at most 1,024 pages), which the allocator
+   * fills with the pages of one range before adding or deleting them in one call. Shared by
+   * every process on this freelist: it only lives during one call.
+   */
+  readonly scratch = new Int32Array(1024);
+
+  /** `addPage` of `items[0..n)` in order; returns how many were added (the rest were listed). */
+  addPages(items: Int32Array, n: number): number {
+    return this.addNodeLevelMany(items, n, 0);
+  }
+
   /** Items of the list Binder pages live on, head (oldest) first. Allocates: tests/reports only. */
   items(): number[] {
     return this.listItems(BINDER_PAGE_NID, NODE_LEVEL);
