@@ -137,8 +137,12 @@ export class SimLock {
    * hold has ended (holds that start later do not delay it).
    */
   waitNs(t: SimTimeNs, mode: HoldMode): SimTimeNs {
-    // Nobody holds it (the common case): no list is filtered.
-    if (this.holds.length === 0) return 0;
+    // Nobody holds it (the common case): no list is filtered, and the check is small enough
+    // to be inlined where the allocator takes its locks.
+    return this.holds.length === 0 ? 0 : this.waitHeld(t, mode);
+  }
+
+  private waitHeld(t: SimTimeNs, mode: HoldMode): SimTimeNs {
     let until = t;
     for (const h of this.activeAt(t)) {
       if (mode === 'read' && h.mode === 'read') continue;
