@@ -11,6 +11,14 @@
  */
 import type { SimTimeNs } from '../util/simTime.js';
 
+/** An empty array whose elements are objects from the start (see `payloads`). */
+function objectArray<T>(): (T | undefined)[] {
+  const a: (T | undefined)[] = [PLACEHOLDER as T];
+  a.pop();
+  return a;
+}
+const PLACEHOLDER = {};
+
 export interface Scheduled<T> {
   readonly timeNs: SimTimeNs;
   readonly seq: number;
@@ -20,7 +28,11 @@ export interface Scheduled<T> {
 export class EventQueue<T> {
   private times = new Float64Array(64);
   private seqs = new Float64Array(64);
-  private payloads: (T | undefined)[] = [];
+  /**
+   * Made holding objects from the start: V8 makes `[]` an array of small integers first, and
+   * the loop's code optimized during one run would deoptimize on the next run's new queue.
+   */
+  private payloads: (T | undefined)[] = objectArray<T>();
   private n = 0;
   private seq = 0;
 
