@@ -9,15 +9,8 @@
  * allocates nothing: the run loop uses `nextTime` / `popPayload`; `pop` returns an entry object
  * for callers that want one.
  */
+import { objectArray } from '../util/objectArray.js';
 import type { SimTimeNs } from '../util/simTime.js';
-
-/** An empty array whose elements are objects from the start (see `payloads`). */
-function objectArray<T>(): (T | undefined)[] {
-  const a: (T | undefined)[] = [PLACEHOLDER as T];
-  a.pop();
-  return a;
-}
-const PLACEHOLDER = {};
 
 export interface Scheduled<T> {
   readonly timeNs: SimTimeNs;
@@ -32,7 +25,7 @@ export class EventQueue<T> {
    * Made holding objects from the start: V8 makes `[]` an array of small integers first, and
    * the loop's code optimized during one run would deoptimize on the next run's new queue.
    */
-  private payloads: (T | undefined)[] = objectArray<T>();
+  private payloads: (T | undefined)[] = objectArray<T & object>();
   private n = 0;
   private seq = 0;
 

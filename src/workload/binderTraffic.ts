@@ -12,19 +12,8 @@
  */
 import { bernoulli, drawTime, poissonInterarrivalNs, sizeDrawer, type Rng, type SizeDrawer } from '../sim/rng.js';
 import type { BinderTrafficGen } from '../scenario/types.js';
+import { objectArray } from '../util/objectArray.js';
 import type { BinderBufferRef, Fireable, Generator, WorkloadCtx } from './types.js';
-
-/**
- * An empty array that holds objects from the start. V8 makes `[]` an array of small integers
- * that turns into one of objects at the first push: the code it optimized during one run then
- * meets the next run's new arrays in their first form, and deoptimizes.
- */
-function objectArray<T extends object>(): T[] {
-  const a = [PLACEHOLDER] as unknown as T[];
-  a.pop();
-  return a;
-}
-const PLACEHOLDER = {};
 
 /** binder_transaction rejects an offsets size that is not pointer-aligned; generators align down. */
 const alignOffsets = (n: number): number => Math.floor(n / 8) * 8;
