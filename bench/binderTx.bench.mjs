@@ -18,15 +18,17 @@ const WALK_PAGES = 128;
 const SEED = 12345;
 
 /** mulberry32, as in the C program. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
+class Mulberry32 {
+  constructor(seed) {
+    this.s = seed >>> 0;
+  }
+  next() {
+    const s = (this.s = (this.s + 0x6d2b79f5) >>> 0);
     let z = s;
     z = Math.imul(z ^ (z >>> 15), z | 1);
     z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
     return (z ^ (z >>> 14)) >>> 0;
-  };
+  }
 }
 
 export default async function binderTxBench(bench, distDir) {
@@ -56,13 +58,23 @@ export default async function binderTxBench(bench, distDir) {
   };
   const emitFn = hooks.emit;
 
+  /** Some tracepoint fired (out of `run`: its code after the loop deoptimized on every call). */
+  const checkFired = () => {
+    if (nEvents + counts.reduce((a, b) => a + b, 0) === 0) throw new Error('binder tx bench: no tracepoint fired');
+  };
+  // The walk's callback and the generator are made once, not per run: a fresh closure per
+  // run would be a new call target for the loop V8 optimized in the previous run, and
+  // deoptimize it (the C side calls one function pointer throughout).
+  let walked = null;
+  const isolate = (item, list) => lruStatusOf(walked.isolate(item, list, 0, emitFn));
+
   /** One run of `ntx` transactions on a fresh process; returns the checksum. */
   const run = (ntx) => {
     const freelist = new BinderFreelist(1024);
     const proc = new BinderProc({ name: 'bench', pid: 100, mmapBytes: 4 << 20, driver: 'c' }, 0, freelist, hooks);
     const alloc = proc.alloc;
-    const isolate = (item, list) => lruStatusOf(proc.isolate(item, list, 0, emitFn));
-    const next = rng(SEED);
+    walked = proc;
+    const rnd = new Mulberry32(SEED);
     const ring = new Array(RING).fill(null);
     let ok = 0;
     let failed = 0;
@@ -71,24 +83,29 @@ export default async function binderTxBench(bench, distDir) {
       const slot = t % RING;
       const old = ring[slot];
       if (old !== null) alloc.freeBuf(old);
-      const base = 16 << next() % 14;
-      const size = base + (next() % base);
-      // Numeric sizes: the typed path the run's generators use (machineBinder), as C's size_t.
-      const r = alloc.newBuf({ dataSize: size, offsetsSize: 0, extraSize: 0, isAsync: false });
-      if (r.ok) {
-        ring[slot] = r.buffer;
+      const base = 16 << rnd.next() % 14;
+      const size = base + (rnd.next() % base);
+      // Numeric sizes: the typed path the run's generators use (BinderSystem.allocTx), as C's
+      // size_t: the buffer, or the failure (no request or result object, as in C).
+      const r = alloc.newBufSized(size, 0, 0, false);
+      if (r.ok !== false) {
+        ring[slot] = r;
         ok++;
-        offsetSum += r.buffer.start;
+        offsetSum += r.start;
       } else {
         ring[slot] = null;
         failed++;
       }
       if (t % WALK_EVERY === WALK_EVERY - 1) freelist.walk(isolate, undefined, WALK_PAGES);
     }
-    if (nEvents + counts.reduce((a, b) => a + b, 0) === 0) throw new Error('binder tx bench: no tracepoint fired');
+    checkFired();
     return { tx: ntx, ok, failed, offsetSum, installs: proc.pages.stats.installs, reclaimed: proc.pages.stats.reclaimed };
   };
 
+  // A short untimed run first, so that every line of `run` has executed before V8 compiles
+  // its loop on the stack (OSR) during the long runs: code after the loop without type
+  // feedback made each later call deoptimize at its end and start over unoptimized.
+  run(2 * WALK_EVERY);
   const check = run(TX_PER_RUN);
   bench.add(`binder tx loop ×${TX_PER_RUN}`, () => run(TX_PER_RUN), { async: false });
   await bench.run();

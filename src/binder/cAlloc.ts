@@ -13,15 +13,33 @@ import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type Buf
 import { PAGE_INSTALLED, type BinderPages } from './pages.js';
 import { BINDER_EVENT_ID, type BinderEventName, type BinderPageEventName } from './trace.js';
 import { erase, insertColor, linkNode, RbRoot, type RbNode } from './rbtree.js';
-import { requestSize } from './requestSize.js';
+import { requestSize, requestSizeNum, smallSizes } from './requestSize.js';
+
+/**
+ * PAGE_SHIFT, PAGE_SIZE, PAGE_MASK and the PAGE_INSTALLED flag bit as literals the compiler
+ * writes into the per-page loops: an imported (or module-level) `const` is, in V8's optimized
+ * code, a load from its cell with an initialization check on every use. Checked against
+ * constants.ts and pages.ts when this module loads.
+ */
+const enum Pg {
+  SHIFT = 12,
+  SIZE = 4096,
+  MASK = -4096,
+  INSTALLED = 1,
+}
+if (Pg.SHIFT !== PAGE_SHIFT || Pg.SIZE !== PAGE_SIZE || Pg.INSTALLED !== PAGE_INSTALLED) throw new Error('cAlloc: page constants disagree');
 
 // Page arithmetic on offsets within one mapping (0 ≤ x ≤ 4 MiB, and −1 for the byte before
 // the mapping): 32-bit integer operations are exact there and floor like constants.ts's.
-const PAGE_MASK = -PAGE_SIZE;
 /** `x & PAGE_MASK` */
-const pageDown = (x: number): number => x & PAGE_MASK;
+const pageDown = (x: number): number => x & Pg.MASK;
 /** `PAGE_ALIGN(x)` */
-const pageAlign = (x: number): number => (x + PAGE_SIZE - 1) & PAGE_MASK;
+const pageAlign = (x: number): number => (x + Pg.SIZE - 1) & Pg.MASK;
+
+/** The failures of the hot path, made once (read-only values). */
+const NO_VMA: BinderFailure = Object.freeze(failure('ESRCH', 'no vma'));
+const NO_ASYNC_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no async space left'));
+const NO_ADDRESS_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no address space'));
 
 /** BINDER_EVENT_ID of the allocator's own events, resolved once. */
 const ID_ALLOC_LRU_START = BINDER_EVENT_ID.binder_alloc_lru_start;
@@ -46,7 +64,11 @@ export interface CAllocEnv extends AllocEnv {
   readonly counts?: Float64Array | undefined;
 }
 
-/** `struct binder_buffer` (the fields the allocator uses). */
+/**
+ * `struct binder_buffer` (the fields the allocator uses; the request's data/offsets/extra
+ * sizes are not kept: nothing in the model reads them back, and every field is a store per
+ * split and 8 bytes per buffer).
+ */
 export class CBuffer implements RbNode<CBuffer> {
   rbParent: CBuffer | null = null;
   rbLeft: CBuffer | null = null;
@@ -59,9 +81,6 @@ export class CBuffer implements RbNode<CBuffer> {
   async = false;
   /** The allocator the buffer belongs to (a handle from another process is not ours). */
   owner: CBinderAlloc | null = null;
-  dataSize: bigint | number = 0n;
-  offsetsSize: bigint | number = 0n;
-  extraSize: bigint | number = 0n;
   /**
    * The buffer's size while it sits in the free tree (set on insert, and on the split that
    * shortens it while it is still in the tree), so the best-fit descent and inserts compare
@@ -160,24 +179,27 @@ export class CBinderAlloc {
     const flags = this.pageFlags;
     const counts = this.env.counts;
     if (counts !== undefined) {
-      // Only tallies wanted: the same walk, the start/end pair counted once per reused page.
+      // Only tallies wanted: the same walk, the start/end pair counted once per reused page,
+      // and the reused pages taken off the list in one call (the list's order does not
+      // depend on the order of removals).
       const pages = this.pages;
+      const items = pages.freelist.scratch;
+      const base = pages.base;
       let reused = 0;
-      for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-        if ((flags[i]! & PAGE_INSTALLED) !== 0) {
-          reused++;
-          if (!pages.lruDel(i)) this.warnings.lruDelMissing++;
-        } else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
+      for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+        if ((flags[i]! & Pg.INSTALLED) !== 0) items[reused++] = base + i;
+        else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
       }
       if (reused !== 0) {
+        this.warnings.lruDelMissing += reused - pages.lruDelItems(items, reused);
         counts[ID_ALLOC_LRU_START] = counts[ID_ALLOC_LRU_START]! + reused;
         counts[ID_ALLOC_LRU_END] = counts[ID_ALLOC_LRU_END]! + reused;
       }
       return;
     }
     // start and end are page-aligned: pages start>>12 .. (end>>12) - 1.
-    for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-      if ((flags[i]! & PAGE_INSTALLED) !== 0) {
+    for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+      if ((flags[i]! & Pg.INSTALLED) !== 0) {
         this.pageEvent('binder_alloc_lru_start', ID_ALLOC_LRU_START, i, 1);
         // The kernel WARNs if the page was not listed; the model keeps going the same way.
         if (!this.pages.lruDel(i)) this.warnings.lruDelMissing++;
@@ -221,21 +243,24 @@ export class CBinderAlloc {
     const flags = this.pageFlags;
     const counts = this.env.counts;
     if (counts !== undefined) {
+      // Only tallies wanted: the installed pages, in ascending order, onto the list's tail
+      // in one call.
       const pages = this.pages;
+      const items = pages.freelist.scratch;
+      const base = pages.base;
       let added = 0;
-      for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-        if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
-        added++;
-        if (!pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
+      for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+        if ((flags[i]! & Pg.INSTALLED) !== 0) items[added++] = base + i;
       }
       if (added !== 0) {
+        this.warnings.lruAddDuplicate += added - pages.lruAddItems(items, added);
         counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
         counts[ID_FREE_LRU_END] = counts[ID_FREE_LRU_END]! + added;
       }
       return;
     }
-    for (let i = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT; i < last; i++) {
-      if ((flags[i]! & PAGE_INSTALLED) === 0) continue;
+    for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+      if ((flags[i]! & Pg.INSTALLED) === 0) continue;
       this.pageEvent('binder_free_lru_start', ID_FREE_LRU_START, i, 1);
       if (!this.pages.lruAdd(i)) this.warnings.lruAddDuplicate++;
       this.pageEvent('binder_free_lru_end', ID_FREE_LRU_END, i, 1);
@@ -267,26 +292,50 @@ export class CBinderAlloc {
    * Every failure is a value carrying the kernel's errno and log reason.
    */
   newBuf(req: AllocRequest): CAllocResult {
-    if (!this.env.mapped()) return failure('ESRCH', 'no vma');
+    const d = req.dataSize;
+    const o = req.offsetsSize;
+    const e = req.extraSize;
+    const r =
+      typeof d === 'number' && typeof o === 'number' && typeof e === 'number' && smallSizes(d, o, e)
+        ? this.newBufSized(d, o, e, req.isAsync)
+        : this.newBufReq(req);
+    return r instanceof CBuffer ? { ok: true, buffer: r, size: this.sizeOf(r) } : r;
+  }
+
+  /**
+   * The typed path of generated transactions: sizes as numbers, each below 2^48
+   * (`smallSizes`). The buffer, or the failure: no request or result object is made.
+   */
+  newBufSized(dataSize: number, offsetsSize: number, extraSize: number, isAsync: boolean): CBuffer | BinderFailure {
+    if (!this.env.mapped()) return NO_VMA;
+    const size = requestSizeNum(dataSize, offsetsSize, extraSize, isAsync, this.bufferSize, this.freeAsyncSpace);
+    if (typeof size !== 'number') return size;
+    return this.place(size, isAsync);
+  }
+
+  /** `newBuf` of a request with bigint sizes (scripts may ask for sizes near 2^64). */
+  private newBufReq(req: AllocRequest): CBuffer | BinderFailure {
+    if (!this.env.mapped()) return NO_VMA;
     const sized = requestSize(req, this.bufferSize, this.freeAsyncSpace);
     if (!sized.ok) return sized;
+    return this.place(sized.size, req.isAsync);
+  }
+
+  /** Under the lock: carve `size` bytes; then, outside it, install the pages. */
+  private place(size: number, isAsync: boolean): CBuffer | BinderFailure {
     this.env.acquire('alloc');
-    const r = this.newBufLocked(sized.size, req.isAsync);
-    if (!r.ok) return r;
-    const b = r.buffer;
-    b.dataSize = req.dataSize;
-    b.offsetsSize = req.offsetsSize;
-    b.extraSize = req.extraSize;
-    const err = this.installBufferPages(b, r.size);
+    const b = this.newBufLocked(size, isAsync);
+    if (!(b instanceof CBuffer)) return b;
+    const err = this.installBufferPages(b, size);
     if (err) {
       this.freeBuf(b);
       return err;
     }
-    return r;
+    return b;
   }
 
-  private newBufLocked(size: number, isAsync: boolean): CAllocResult {
-    if (isAsync && this.freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
+  private newBufLocked(size: number, isAsync: boolean): CBuffer | BinderFailure {
+    if (isAsync && this.freeAsyncSpace < size) return NO_ASYNC_SPACE;
 
     let n = this.freeBuffers.node;
     let bestFit: CBuffer | null = null;
@@ -305,7 +354,7 @@ export class CBinderAlloc {
         break;
       }
     }
-    if (bestFit === null || buffer === null) return failure('ENOSPC', 'no address space');
+    if (bestFit === null || buffer === null) return NO_ADDRESS_SPACE;
 
     if (bufferSize !== size) {
       // Oversized: split. The remainder is inserted *before* the chosen node leaves the tree,
@@ -338,15 +387,15 @@ export class CBinderAlloc {
       this.freeAsyncSpace -= size;
       if (this.freeAsyncSpace < this.bufferSize / 10) this.lowAsyncWarnings++;
     }
-    return { ok: true, buffer, size };
+    return buffer;
   }
 
   /** `binder_install_buffer_pages`: after the lock is dropped, install what is missing. */
   private installBufferPages(b: CBuffer, size: number): BinderFailure | undefined {
     const flags = this.pageFlags;
-    const final = pageAlign(b.start + size) >> PAGE_SHIFT;
-    for (let i = b.start >> PAGE_SHIFT; i < final; i++) {
-      if ((flags[i]! & PAGE_INSTALLED) !== 0) continue;
+    const final = pageAlign(b.start + size) >> Pg.SHIFT;
+    for (let i = b.start >> Pg.SHIFT; i < final; i++) {
+      if ((flags[i]! & Pg.INSTALLED) !== 0) continue;
       this.pageEvent('binder_alloc_page_start', ID_ALLOC_PAGE_START, i, 0);
       // `binder_install_single_page`: mm reference, then the mmap lock for write (several
       // tasks may race to install the same page), then the vma must still be there.
@@ -394,7 +443,7 @@ export class CBinderAlloc {
    */
   private deleteFreeBuffer(b: CBuffer): void {
     let addPage = true;
-    if ((b.start & (PAGE_SIZE - 1)) === 0) {
+    if ((b.start & (Pg.SIZE - 1)) === 0) {
       addPage = false;
     } else {
       const prev = b.prev as CBuffer; // a free buffer that is deleted always has a predecessor
@@ -404,7 +453,7 @@ export class CBinderAlloc {
       if (pageDown(prev.start - 1) === pageDown(b.start)) addPage = false;
       else if (b.next && pageDown(b.next.start) === pageDown(b.start)) addPage = false;
     }
-    if (addPage) this.freelistAdd(pageDown(b.start), pageDown(b.start) + PAGE_SIZE);
+    if (addPage) this.freelistAdd(pageDown(b.start), pageDown(b.start) + Pg.SIZE);
     // list_del
     if (b.prev) b.prev.next = b.next;
     else this.head = b.next as CBuffer;

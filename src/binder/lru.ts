@@ -37,7 +37,21 @@ export class BinderFreelist extends ListLru {
 
   /** `list_lru_add_obj(&binder_freelist, &page->lru)`: tail of node 0's list; false if listed. */
   addPage(item: number): boolean {
-    return this.addNodeLevel(item, BINDER_PAGE_NID);
+    // The literal, not BINDER_PAGE_NID: an imported const is a checked cell load per page in
+    // V8's optimized code, and a nid it cannot see as a constant costs conversions too.
+    return this.addNodeLevel(item, 0);
+  }
+
+  /**
+   * Room for one process's page ids (a mapping has at most 1,024 pages), which the allocator
+   * fills with the pages of one range before adding or deleting them in one call. Shared by
+   * every process on this freelist: it only lives during one call.
+   */
+  readonly scratch = new Int32Array(1024);
+
+  /** `addPage` of `items[0..n)` in order; returns how many were added (the rest were listed). */
+  addPages(items: Int32Array, n: number): number {
+    return this.addNodeLevelMany(items, n, 0);
   }
 
   /** Items of the list Binder pages live on, head (oldest) first. Allocates: tests/reports only. */

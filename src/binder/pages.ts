@@ -92,6 +92,25 @@ export class BinderPages {
     return ok;
   }
 
+  /**
+   * `lruAdd` of the pages whose global ids (`base + index`) are `items[0..n)`, in order;
+   * returns how many were added (the others were listed already).
+   */
+  lruAddItems(items: Int32Array, n: number): number {
+    const added = this.freelist.addPages(items, n);
+    this.nrLru += added;
+    this.stats.lruAdds += added;
+    return added;
+  }
+
+  /** `lruDel` of the pages whose global ids are `items[0..n)`; returns how many were listed. */
+  lruDelItems(items: Int32Array, n: number): number {
+    const removed = this.freelist.delMany(items, n);
+    this.nrLru -= removed;
+    this.stats.lruReuses += removed;
+    return removed;
+  }
+
   /** Bookkeeping after the walker isolated one of our items (`list_lru_isolate`). */
   noteIsolated(): void {
     this.nrLru--;

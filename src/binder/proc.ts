@@ -11,9 +11,15 @@ import type { BinderFreelist, LruListHandle, LruStatus } from './lru.js';
 import { C_SKIP_REASONS, RUST_SKIP_REASONS, type CSkipReason, type RustSkipReason, type SkipReason } from './lockOrder.js';
 import { BinderPages } from './pages.js';
 import { RustBinderAlloc, type RustRange } from './rustAlloc.js';
-import type { BinderEventName, BinderPageEventName, BinderTraceEvent } from './trace.js';
+import { BINDER_EVENT_ID, type BinderEventName, type BinderPageEventName, type BinderTraceEvent } from './trace.js';
 
 export type BinderDriver = 'c' | 'rust';
+
+/** BINDER_EVENT_ID of the isolate callback's events, resolved once. */
+const ID_UNMAP_KERNEL_START = BINDER_EVENT_ID.binder_unmap_kernel_start;
+const ID_UNMAP_KERNEL_END = BINDER_EVENT_ID.binder_unmap_kernel_end;
+const ID_UNMAP_USER_START = BINDER_EVENT_ID.binder_unmap_user_start;
+const ID_UNMAP_USER_END = BINDER_EVENT_ID.binder_unmap_user_end;
 
 /** Where the Binder vma stands: mapped, unmapped (munmap), or its address reused by another vma. */
 export type VmaState = 'mapped' | 'unmapped' | 'foreign';
@@ -182,30 +188,39 @@ export class BinderProc {
     // Held now: the lru lock (the walker's) and alloc->lock (just trylocked): the preempt
     // depth that the flags column of unmap_kernel shows.
     const spinDepth = (list.lockHeld ? 1 : 0) + 1;
-    this.pageEvent(emit, 'binder_unmap_kernel_start', index, spinDepth);
+    this.pageEvent(emit, 'binder_unmap_kernel_start', ID_UNMAP_KERNEL_START, index, spinDepth);
     this.pages.uninstall(index, true);
-    this.pageEvent(emit, 'binder_unmap_kernel_end', index, spinDepth);
+    this.pageEvent(emit, 'binder_unmap_kernel_end', ID_UNMAP_KERNEL_END, index, spinDepth);
     list.isolate(this.pages.item(index));
     this.pages.noteIsolated();
     // alloc->lock, then the lru lock, are dropped: zap_page_range_single may sleep. Only the
     // mmap read lock (and the mm reference) remain.
     list.unlock();
     if (this.vma === 'mapped') {
-      this.pageEvent(emit, 'binder_unmap_user_start', index, 0);
-      this.pageEvent(emit, 'binder_unmap_user_end', index, 0);
+      this.pageEvent(emit, 'binder_unmap_user_start', ID_UNMAP_USER_START, index, 0);
+      this.pageEvent(emit, 'binder_unmap_user_end', ID_UNMAP_USER_END, index, 0);
     }
     // mmap_read_unlock, mmput_async, __free_page; then the walker's lock is taken back.
     list.lock();
     return REMOVED;
   }
 
-  /** A page tracepoint of the shrinker's callback: only counted when nobody records. */
+  /**
+   * A page tracepoint of the shrinker's callback: only counted when nobody records (straight
+   * into the tally array by id when the system hands one over, as the allocator does).
+   */
   private pageEvent(
     emit: (e: BinderTraceEvent, depth: number) => void,
     name: BinderPageEventName,
+    id: number,
     pageIndex: number,
     depth: number,
   ): void {
+    const counts = this.env.counts;
+    if (counts !== undefined) {
+      counts[id] = counts[id]! + 1;
+      return;
+    }
     if (!this.env.tally(name)) emit({ name, proc: this.pid, pageIndex }, depth);
   }
 

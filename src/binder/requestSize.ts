@@ -31,13 +31,27 @@ export function requestSize(req: AllocRequest, bufferSize: number, freeAsyncSpac
 
 /** Sizes each below 2^48: sanitizedSize's fast path in numbers (no size_t wrap, never 0). */
 function sizedInNumbers(d: number, o: number, e: number, isAsync: boolean, bufferSize: number, freeAsyncSpace: number): RequestSize {
+  const size = requestSizeNum(d, o, e, isAsync, bufferSize, freeAsyncSpace);
+  return typeof size === 'number' ? { ok: true, size } : size;
+}
+
+/** The failures the typed path returns, made once (read-only values, like the others). */
+const NO_ASYNC_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no async space left'));
+const NO_ADDRESS_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no address space'));
+
+/** Whether the typed path (`requestSizeNum`) takes these sizes: numbers, each below 2^48. */
+export const smallSizes = (d: number, o: number, e: number): boolean => d < SMALL_N && o < SMALL_N && e < SMALL_N;
+
+/**
+ * The typed path of generated transactions: sizes already numbers, each below 2^48
+ * (`smallSizes`), so no BigInt is made and no result object either: the size in bytes, or
+ * the failure.
+ */
+export function requestSizeNum(d: number, o: number, e: number, isAsync: boolean, bufferSize: number, freeAsyncSpace: number): number | BinderFailure {
   const t = align8(d) + (o === 0 ? 0 : align8(o)) + (e === 0 ? 0 : align8(e));
   const size = t < POINTER_SIZE ? POINTER_SIZE : t;
-  if (size > bufferSize) {
-    if (isAsync && freeAsyncSpace < size) return failure('ENOSPC', 'no async space left');
-    return failure('ENOSPC', 'no address space');
-  }
-  return { ok: true, size };
+  if (size > bufferSize) return isAsync && freeAsyncSpace < size ? NO_ASYNC_SPACE : NO_ADDRESS_SPACE;
+  return size;
 }
 
 /** The bigint sizes of scripts (which may ask for sizes near 2^64). */

@@ -16,7 +16,12 @@ import { pageDown, pageIndex, PAGE_SIZE } from './constants.js';
 import { failure, type AllocEnv, type AllocRequest, type BinderFailure, type BufferView } from './env.js';
 import type { BinderPages } from './pages.js';
 import { erase, first, insertColor, linkNode, next, prev, RbRoot, type RbNode } from './rbtree.js';
-import { requestSize } from './requestSize.js';
+import { requestSize, requestSizeNum, smallSizes } from './requestSize.js';
+
+/** The failures of the hot path, made once (read-only values). */
+const NO_MAPPING: BinderFailure = Object.freeze(failure('ESRCH', 'no mapping'));
+const NO_ASYNC_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no async space left'));
+const NO_ADDRESS_SPACE: BinderFailure = Object.freeze(failure('ENOSPC', 'no address space'));
 
 /** `TREE_THRESHOLD`: the array form holds at most this many ranges. */
 export const TREE_THRESHOLD = 8;
@@ -208,37 +213,61 @@ export class RustBinderAlloc {
 
   /** `Process::buffer_alloc`: reserve a range, then `use_range` its pages. */
   newBuf(req: AllocRequest): RustAllocResult {
-    if (!this.env.mapped()) return failure('ESRCH', 'no mapping');
-    const sized = requestSize(req, this.bufferSize, this.freeOnewaySpace);
-    if (!sized.ok) return sized;
-    const size = sized.size;
+    const d = req.dataSize;
+    const o = req.offsetsSize;
+    const e = req.extraSize;
+    let r: RustRange | BinderFailure;
+    if (typeof d === 'number' && typeof o === 'number' && typeof e === 'number' && smallSizes(d, o, e)) {
+      r = this.newBufSized(d, o, e, req.isAsync);
+    } else {
+      if (!this.env.mapped()) return NO_MAPPING;
+      const sized = requestSize(req, this.bufferSize, this.freeOnewaySpace);
+      if (!sized.ok) return sized;
+      r = this.place(sized.size, req.isAsync);
+    }
+    return r instanceof RustRange ? { ok: true, buffer: r, size: r.size } : r;
+  }
+
+  /**
+   * The typed path of generated transactions: sizes as numbers, each below 2^48
+   * (`smallSizes`). The range, or the failure: no request or result object is made.
+   */
+  newBufSized(dataSize: number, offsetsSize: number, extraSize: number, isAsync: boolean): RustRange | BinderFailure {
+    if (!this.env.mapped()) return NO_MAPPING;
+    const size = requestSizeNum(dataSize, offsetsSize, extraSize, isAsync, this.bufferSize, this.freeOnewaySpace);
+    if (typeof size !== 'number') return size;
+    return this.place(size, isAsync);
+  }
+
+  /** Under the range lock: reserve `size` bytes; then use the range's pages. */
+  private place(size: number, isAsync: boolean): RustRange | BinderFailure {
     this.env.acquire('alloc');
     if (this.mode === 'empty') this.mode = 'array';
     // A full array converts to the tree before placing the new range.
     if (this.mode === 'array' && this.ranges.length === TREE_THRESHOLD) this.convertToTree();
     // The new oneway space is computed first and set only on success.
-    if (req.isAsync && this.freeOnewaySpace < size) return failure('ENOSPC', 'no async space left');
+    if (isAsync && this.freeOnewaySpace < size) return NO_ASYNC_SPACE;
     let r: RustRange;
     if (this.mode === 'tree') {
       const g = this.lowerBoundGap(size);
-      if (g === null) return failure('ENOSPC', 'no address space');
-      r = new RustRange(g.offset, size, req.isAsync);
+      if (g === null) return NO_ADDRESS_SPACE;
+      r = new RustRange(g.offset, size, isAsync);
       this.carve(g, size);
       this.insertRange(r);
     } else {
       const offset = this.findPlaceArray(size);
-      if (offset === undefined) return failure('ENOSPC', 'no address space');
-      r = new RustRange(offset, size, req.isAsync);
+      if (offset === undefined) return NO_ADDRESS_SPACE;
+      r = new RustRange(offset, size, isAsync);
       this.insertSorted(r);
     }
-    if (req.isAsync) this.freeOnewaySpace -= size;
+    if (isAsync) this.freeOnewaySpace -= size;
 
     const err = this.useRange(pageIndex(r.offset), Math.ceil((r.offset + size) / PAGE_SIZE));
     if (err) {
       this.freeBuf(r);
       return err;
     }
-    return { ok: true, buffer: r, size };
+    return r;
   }
 
   private insertSorted(r: RustRange): void {

@@ -28,7 +28,8 @@ import { ShrinkControl } from '../mm/shrinker/types.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import type { TraceContext } from '../trace/ftrace/line.js';
 import { UserError } from '../util/errors.js';
-import type { BlockingLock } from './env.js';
+import type { BinderFailure, BlockingLock } from './env.js';
+import { smallSizes } from './requestSize.js';
 import type { SkipReason } from './lockOrder.js';
 import { BinderFreelist, type LruListHandle, type LruStatus } from './lru.js';
 import { BinderProc, lruStatusOf, type BinderDriver, type BufferHandle, type ProcSpec } from './proc.js';
@@ -315,18 +316,42 @@ export class BinderSystem {
       const installsBefore = p.pages.stats.installs;
       const r = p.alloc.newBuf({ dataSize, offsetsSize, extraSize, isAsync });
       this.installedCount += p.pages.stats.installs - installsBefore;
-      if (r.ok && p.driver === 'c') {
-        const transaction = this.nextTransactionId++;
-        if (this.opts.traceSink) {
-          const [d, o, e] = [BigInt(dataSize), BigInt(offsetsSize), BigInt(extraSize)];
-          this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize: d, offsetsSize: o, extraSize: e }, 0);
-        }
-        else this.tally[TRANSACTION_ALLOC_BUF] = (this.tally[TRANSACTION_ALLOC_BUF] as number) + 1;
-      }
+      if (r.ok && p.driver === 'c') this.transactionAllocBuf(dataSize, offsetsSize, extraSize);
       return r;
     } finally {
       this.task = prev;
     }
+  }
+
+  /**
+   * The typed path of one generated transaction's buffer: `allocBuffer` with sizes as numbers
+   * and no extra size, returning the buffer or the failure (no request or result object).
+   */
+  allocTx(p: BinderProc, dataSize: number, offsetsSize: number, isAsync: boolean, task: TaskRef): BufferHandle | BinderFailure {
+    if (!smallSizes(dataSize, offsetsSize, 0)) {
+      const r = this.allocBuffer(p, dataSize, offsetsSize, 0, isAsync, task);
+      return r.ok ? r.buffer : r;
+    }
+    const prev = this.task;
+    this.task = task;
+    try {
+      const installsBefore = p.pages.stats.installs;
+      const r = p.alloc.newBufSized(dataSize, offsetsSize, 0, isAsync);
+      this.installedCount += p.pages.stats.installs - installsBefore;
+      if (r instanceof CBuffer) this.transactionAllocBuf(dataSize, offsetsSize, 0);
+      return r;
+    } finally {
+      this.task = prev;
+    }
+  }
+
+  /** binder_transaction_alloc_buf of a C-driver buffer just allocated: traced, or counted. */
+  private transactionAllocBuf(dataSize: bigint | number, offsetsSize: bigint | number, extraSize: bigint | number): void {
+    const transaction = this.nextTransactionId++;
+    if (this.opts.traceSink) {
+      const [d, o, e] = [BigInt(dataSize), BigInt(offsetsSize), BigInt(extraSize)];
+      this.emit({ name: 'binder_transaction_alloc_buf', transaction, dataSize: d, offsetsSize: o, extraSize: e }, 0);
+    } else this.tally[TRANSACTION_ALLOC_BUF] = (this.tally[TRANSACTION_ALLOC_BUF] as number) + 1;
   }
 
   /** `binder_alloc_free_buf` (BC_FREE_BUFFER) of a live buffer in `task`'s name. */

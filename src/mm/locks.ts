@@ -55,6 +55,9 @@ export type TryLockResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly heldBy: LockHold };
 
+/** The success of every trylock that meets no hold, made once (a read-only value). */
+const UNCONTENDED: TryLockResult = Object.freeze({ ok: true });
+
 export class SimLock {
   private holds: LockHold[] = [];
   /** Trylock attempts that failed, for reports. */
@@ -111,12 +114,14 @@ export class SimLock {
 
   /** `spin_trylock` / `mutex_trylock` / `down_write_trylock`. */
   tryLock(t: SimTimeNs): TryLockResult {
+    if (this.holds.length === 0) return UNCONTENDED;
     return this.attempt(t, this.kind === 'rwsem' ? 'write' : 'exclusive');
   }
 
   /** `down_read_trylock` (`mmap_read_trylock`): fails only against a writer. */
   tryRead(t: SimTimeNs): TryLockResult {
     if (this.kind !== 'rwsem') throw new RangeError(`${this.name}: read trylock on a ${this.kind}`);
+    if (this.holds.length === 0) return UNCONTENDED;
     return this.attempt(t, 'read');
   }
 
@@ -132,6 +137,12 @@ export class SimLock {
    * hold has ended (holds that start later do not delay it).
    */
   waitNs(t: SimTimeNs, mode: HoldMode): SimTimeNs {
+    // Nobody holds it (the common case): no list is filtered, and the check is small enough
+    // to be inlined where the allocator takes its locks.
+    return this.holds.length === 0 ? 0 : this.waitHeld(t, mode);
+  }
+
+  private waitHeld(t: SimTimeNs, mode: HoldMode): SimTimeNs {
     let until = t;
     for (const h of this.activeAt(t)) {
       if (mode === 'read' && h.mode === 'read') continue;

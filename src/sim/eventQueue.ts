@@ -9,6 +9,7 @@
  * allocates nothing: the run loop uses `nextTime` / `popPayload`; `pop` returns an entry object
  * for callers that want one.
  */
+import { objectArray } from '../util/objectArray.js';
 import type { SimTimeNs } from '../util/simTime.js';
 
 export interface Scheduled<T> {
@@ -20,7 +21,11 @@ export interface Scheduled<T> {
 export class EventQueue<T> {
   private times = new Float64Array(64);
   private seqs = new Float64Array(64);
-  private payloads: (T | undefined)[] = [];
+  /**
+   * Made holding objects from the start: V8 makes `[]` an array of small integers first, and
+   * the loop's code optimized during one run would deoptimize on the next run's new queue.
+   */
+  private payloads: (T | undefined)[] = objectArray<T & object>();
   private n = 0;
   private seq = 0;
 

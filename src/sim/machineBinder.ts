@@ -12,8 +12,11 @@ import { applyBinderStep, binderSnapshot, type BinderSnapshot, type StepOutcome 
 import type { BinderStep as BinderScriptStep } from '../binder/schema.js';
 import { BinderSystem } from '../binder/system.js';
 import type { TaskRef } from '../scenario/types.js';
-import type { BinderTxRequest, VerbResult } from '../workload/types.js';
+import type { VerbResult } from '../workload/types.js';
 import type { BufferHandle } from '../binder/proc.js';
+import { CBuffer } from '../binder/cAlloc.js';
+import type { BinderFailure } from '../binder/env.js';
+import { RustRange } from '../binder/rustAlloc.js';
 import type { Machine } from './machine.js';
 
 const BINDER_PAGE_GFP = gfp(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
@@ -121,7 +124,7 @@ export class MachineBinder {
    * One generated transaction's buffer (the typed hot path): process by index, sizes as
    * numbers; returns the buffer handle, or null when the allocation failed.
    */
-  transact(proc: number, req: BinderTxRequest, task: TaskRef): BufferHandle | null {
+  transact(proc: number, data: number, offsets: number, oneway: boolean, task: TaskRef): BufferHandle | null {
     const sys = this.system;
     sys.setNow(this.m.now);
     const p = sys.procAt(proc);
@@ -129,11 +132,13 @@ export class MachineBinder {
       this.sync(task);
       return null;
     }
-    // Numbers straight through: the allocator's typed path makes no BigInt per transaction.
-    const r = sys.allocBuffer(p, req.data, req.offsets, 0, req.oneway, task);
+    // Numbers straight through: the allocator's typed path makes no BigInt, no request and
+    // no result object per transaction.
+    const r = sys.allocTx(p, data, offsets, oneway, task);
     this.sync(task);
-    this.emitAlloc(p.name, r.ok ? null : r.error);
-    return r.ok ? r.buffer : null;
+    const ok = r instanceof CBuffer || r instanceof RustRange;
+    this.emitAlloc(p.name, ok ? null : (r as BinderFailure).error);
+    return ok ? r : null;
   }
 
   /** BC_FREE_BUFFER of a buffer `transact` returned (ENOENT once the process was torn down). */

@@ -7,63 +7,86 @@
  * makes the app give back half of what it allocated. Once the OOM killer chose the task
  * (`killed`), the generator stops: its pages went back with it. A direct reclaim takes
  * simulated time (`allocateTimed`: kswapd, Binder traffic and other tasks run meanwhile) and
- * the task's next allocation comes after it completed. Streams: `<name>` (allocations), `<name>:release`.
+ * the task's next allocation comes after it completed. Streams: `<name>` (allocations),
+ * `<name>:release`.
+ *
+ * The pending allocation and the pending release are each one object, rescheduled after each
+ * event (classes, not closures: a run makes no function objects).
  */
-import { poissonInterarrivalNs } from '../sim/rng.js';
+import { poissonInterarrivalNs, type Rng } from '../sim/rng.js';
 import type { MemoryPressureGen } from '../scenario/types.js';
-import type { Generator, VerbResult, WorkloadCtx } from './types.js';
+import type { AllocWaiter, Fireable, Generator, VerbResult, WorkloadCtx } from './types.js';
+
+/** What the task holds, shared by its allocations and its releases. */
+class Holding {
+  held = 0;
+  constructor(
+    readonly gen: MemoryPressureGen,
+    readonly ctx: WorkloadCtx,
+    readonly chunk: number,
+  ) {}
+}
+
+/** The task's one pending allocation (a page fault, a file write). */
+class Fault implements Fireable, AllocWaiter {
+  private at = 0;
+  constructor(
+    private readonly h: Holding,
+    private readonly rng: Rng,
+  ) {}
+  fire(): void {
+    const { gen, ctx, chunk } = this.h;
+    ctx.allocateTimed(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg, this);
+  }
+  /** The allocation is over (its direct reclaim took `stallNs` of simulated time). */
+  allocated(r: VerbResult): void {
+    const { gen, ctx, chunk } = this.h;
+    // The OOM killer chose this task: it is gone, its pages went back with it.
+    if (!r.ok && r.error === 'killed') return;
+    if (r.ok) this.h.held += chunk;
+    else if (r.error === 'oom') this.h.held -= ctx.release(gen.pool, Math.ceil(this.h.held / 2), gen.task);
+    // A direct reclaim stalled the task: its next fault comes after the allocation
+    // completed (now), not at the instant it started.
+    this.next(this.at + (r.stallNs ?? 0));
+  }
+  next(t: number): void {
+    const { gen, ctx, chunk } = this.h;
+    const at = t + poissonInterarrivalNs(this.rng, gen.rate / chunk);
+    if (at >= gen.until) return;
+    this.at = at;
+    ctx.schedule(at, this);
+  }
+}
+
+/** The task's one pending release (files deleted, memory freed). */
+class Drop implements Fireable {
+  private at = 0;
+  constructor(
+    private readonly h: Holding,
+    private readonly rng: Rng,
+  ) {}
+  fire(): void {
+    const { gen, ctx, chunk } = this.h;
+    this.h.held -= ctx.release(gen.pool, chunk, gen.task);
+    if (this.h.held < 0) this.h.held = 0;
+    this.next(this.at);
+  }
+  next(t: number): void {
+    const { gen, ctx, chunk } = this.h;
+    const at = t + poissonInterarrivalNs(this.rng, gen.release / chunk);
+    if (at >= gen.until) return;
+    this.at = at;
+    ctx.schedule(at, this);
+  }
+}
 
 export function memoryPressure(gen: MemoryPressureGen): Generator {
   return {
     name: gen.name,
     start(ctx: WorkloadCtx): void {
-      const chunk = Math.max(1, gen.chunk);
-      let held = 0;
-      if (gen.rate > 0) {
-        const rng = ctx.rng();
-        // The one pending allocation of this task, rescheduled after each (no closure per event).
-        const fault = {
-          at: 0,
-          fire(): void {
-            ctx.allocateTimed(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg, this);
-          },
-          /** The allocation is over (its direct reclaim took `stallNs` of simulated time). */
-          allocated(r: VerbResult): void {
-            // The OOM killer chose this task: it is gone, its pages went back with it.
-            if (!r.ok && r.error === 'killed') return;
-            if (r.ok) held += chunk;
-            else if (r.error === 'oom') held -= ctx.release(gen.pool, Math.ceil(held / 2), gen.task);
-            // A direct reclaim stalled the task: its next fault comes after the allocation
-            // completed (now), not at the instant it started.
-            next(this.at + (r.stallNs ?? 0));
-          },
-        };
-        const next = (t: number): void => {
-          const at = t + poissonInterarrivalNs(rng, gen.rate / chunk);
-          if (at >= gen.until) return;
-          fault.at = at;
-          ctx.schedule(at, fault);
-        };
-        next(gen.from);
-      }
-      if (gen.release > 0) {
-        const rng = ctx.rng(':release');
-        const drop = {
-          at: 0,
-          fire(): void {
-            held -= ctx.release(gen.pool, chunk, gen.task);
-            if (held < 0) held = 0;
-            next(this.at);
-          },
-        };
-        const next = (t: number): void => {
-          const at = t + poissonInterarrivalNs(rng, gen.release / chunk);
-          if (at >= gen.until) return;
-          drop.at = at;
-          ctx.schedule(at, drop);
-        };
-        next(gen.from);
-      }
+      const h = new Holding(gen, ctx, Math.max(1, gen.chunk));
+      if (gen.rate > 0) new Fault(h, ctx.rng()).next(gen.from);
+      if (gen.release > 0) new Drop(h, ctx.rng(':release')).next(gen.from);
     },
   };
 }

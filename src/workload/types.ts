@@ -36,13 +36,6 @@ export interface Fireable {
 /** A Binder buffer as the allocator handed it out (opaque to generators). */
 export type BinderBufferRef = object;
 
-/** One transaction's buffer request: sizes in bytes. */
-export interface BinderTxRequest {
-  readonly data: number;
-  readonly offsets: number;
-  readonly oneway: boolean;
-}
-
 export interface WorkloadCtx {
   now(): SimTimeNs;
   /** Runs `fn` (or `fn.fire()`) at simulated time `t` (≥ now); events at one time run in scheduling order. */
@@ -51,8 +44,11 @@ export interface WorkloadCtx {
   rng(suffix?: string): Rng;
   /** Index of the Binder process called `name` (-1 if none): what the transaction verbs take. */
   binderProc(name: string): number;
-  /** binder_alloc_new_buf of one transaction in `task`'s name: the buffer, or null if it failed. */
-  binderTransact(proc: number, req: BinderTxRequest, task: TaskRef): BinderBufferRef | null;
+  /**
+   * binder_alloc_new_buf of one transaction in `task`'s name, sizes in bytes (`oneway`: from
+   * the async space): the buffer, or null if it failed.
+   */
+  binderTransact(proc: number, data: number, offsets: number, oneway: boolean, task: TaskRef): BinderBufferRef | null;
   /** BC_FREE_BUFFER of a buffer `binderTransact` returned. */
   binderFree(proc: number, buffer: BinderBufferRef, task: TaskRef): VerbResult;
   /** Names for the generator's live buffers of `proc`, read when a snapshot is taken. */

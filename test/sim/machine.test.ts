@@ -77,7 +77,7 @@ describe('Machine operations', () => {
     const sys = m.binder.system;
     const free0 = m.node0.free;
     const proc = sys.procIndex('server');
-    const b = m.binder.transact(proc, { data: 3 * 4096, offsets: 0, oneway: false }, TASK);
+    const b = m.binder.transact(proc, 3 * 4096, 0, false, TASK);
     expect(b).not.toBeNull();
     expect(sys.installedPages).toBe(3);
     expect(m.node0.get('binder')).toBe(3);

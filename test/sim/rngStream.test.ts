@@ -34,7 +34,7 @@ describe('sizeDrawer', () => {
         const a = rngStream(seed, 'sizes');
         const b = rngStream(seed, 'sizes');
         const draw = sizeDrawer(d);
-        for (let i = 0; i < 200; i++) expect(draw(a)).toBe(drawSize(b, d));
+        for (let i = 0; i < 200; i++) expect(draw.draw(a)).toBe(drawSize(b, d));
       }),
       { numRuns: 300, seed: 7 },
     );

@@ -44,8 +44,8 @@ export function runGenerators(
         if (!procs.includes(name)) procs.push(name);
         return procs.indexOf(name);
       },
-      binderTransact: (proc, req, task) => {
-        record('binderAlloc', [procs[proc], req, task]);
+      binderTransact: (proc, data, offsets, oneway, task) => {
+        record('binderAlloc', [procs[proc], { data, offsets, oneway }, task]);
         return { id: buffers++ };
       },
       binderFree: (proc, buffer, task) => {

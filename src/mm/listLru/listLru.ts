@@ -241,6 +241,90 @@ export class ListLru {
   }
 
   /**
+   * `addNodeLevel` of `items[0..n)`, in that order (a caller adding a run of pages): the same
+   * list operations, with the lock check, the growth check and the array loads done once
+   * instead of per item. Items already listed are left alone. Returns how many were added.
+   */
+  addNodeLevelMany(items: Int32Array, n: number, nid: number): number {
+    if (this.memcgAware) {
+      let k = 0;
+      for (let i = 0; i < n; i++) if (this.add(items[i]!, nid, -1)) k++;
+      return k;
+    }
+    if (n === 0) return 0;
+    this.checkUnlocked(nid, 'list_lru_add');
+    let max = 0;
+    for (let i = 0; i < n; i++) if (items[i]! > max) max = items[i]!;
+    if (max >= this.owner.length) this.growItems(max + 1);
+    const next = this.next;
+    const prev = this.prev;
+    const owner = this.owner;
+    let head = this.head[nid]!;
+    let tail = this.tail[nid]!;
+    let added = 0;
+    for (let i = 0; i < n; i++) {
+      const item = items[i]!;
+      if (owner[item] !== NIL) continue;
+      // linkTail(nid, item)
+      prev[item] = tail;
+      next[item] = NIL;
+      if (tail === NIL) head = item;
+      else next[tail] = item;
+      tail = item;
+      owner[item] = nid;
+      added++;
+    }
+    this.head[nid] = head;
+    this.tail[nid] = tail;
+    this.nrItems[nid]! += added;
+    this.nodeTotal[nid]! += added;
+    return added;
+  }
+
+  /**
+   * `del` of each of `items[0..n)`: the same list operations, with the array loads done once
+   * instead of per item. Returns how many were listed (and are now on no list).
+   */
+  delMany(items: Int32Array, n: number): number {
+    // A memcg-aware lru may need aliases followed per item: the one-item path.
+    if (this.memcgAware) {
+      let k = 0;
+      for (let i = 0; i < n; i++) if (this.del(items[i]!)) k++;
+      return k;
+    }
+    const next = this.next;
+    const prev = this.prev;
+    const owner = this.owner;
+    const head = this.head;
+    const tail = this.tail;
+    const nrItems = this.nrItems;
+    const lockHeld = this.lockHeldArr;
+    let removed = 0;
+    for (let i = 0; i < n; i++) {
+      const item = items[i]!;
+      if (!(item >= 0 && item < owner.length)) continue;
+      // Not memcg-aware: the item's sublist is the node-level list of its node, id = nid.
+      const s = owner[item]!;
+      if (s === NIL) continue;
+      if (lockHeld[s] === 1) this.checkUnlocked(s, 'list_lru_del');
+      // unlink(s, item)
+      const p = prev[item]!;
+      const x = next[item]!;
+      if (p === NIL) head[s] = x;
+      else next[p] = x;
+      if (x === NIL) tail[s] = p;
+      else prev[x] = p;
+      next[item] = NIL;
+      prev[item] = NIL;
+      owner[item] = NIL;
+      nrItems[s]!--;
+      this.nodeTotal[s]!--;
+      removed++;
+    }
+    return removed;
+  }
+
+  /**
    * list_lru_del: take `item` off whatever sublist holds it.
    *
    * The kernel wants the caller to repeat the add's nid/memcg; the model knows the sublist
