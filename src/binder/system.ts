@@ -28,6 +28,7 @@ import { ShrinkControl } from '../mm/shrinker/types.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import type { TraceContext } from '../trace/ftrace/line.js';
 import { UserError } from '../util/errors.js';
+import { DOUBLE_FIELD } from '../util/simTime.js';
 import type { BinderFailure, BlockingLock } from './env.js';
 import { smallSizes } from './requestSize.js';
 import type { SkipReason } from './lockOrder.js';
@@ -106,7 +107,7 @@ export class BinderSystem {
   readonly registry: ShrinkerRegistry;
   /** The context of the system's own shrink_slab / drop_slab / debugfs calls. */
   readonly slabCtx: ShrinkSlabCtx;
-  private now: SimTimeNs = 0;
+  private now: SimTimeNs = DOUBLE_FIELD;
   private task: TaskRef;
   readonly reclaimTask: TaskRef;
   /** Next `debug_id` for binder_transaction_alloc_buf. */
@@ -118,6 +119,7 @@ export class BinderSystem {
   private readonly isolateFn: (item: number, list: LruListHandle) => LruStatus;
 
   constructor(private readonly opts: BinderSystemOptions) {
+    this.now = 0;
     const reg = opts.registry;
     if (reg && opts.nrNodes !== undefined && opts.nrNodes !== reg.nrNodeIds) {
       throw new RangeError(`binder: nrNodes ${opts.nrNodes} but the registry has ${reg.nrNodeIds} nodes`);

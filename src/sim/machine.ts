@@ -45,6 +45,7 @@ import { MachineOom } from './oomKiller.js';
 import { buildMemcgs, buildNodes, registerCaches, type ShrinkerEntry } from './machineBuild.js';
 import type { Tracepoints } from './recorder.js';
 import { rngStream } from './rng.js';
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 
 /** The worker that grows slab caches back (allocations in GFP_KERNEL context). */
 const SLAB_GROWER: TaskRef = { comm: 'kworker/0:1', pid: 30, cpu: 0 };
@@ -102,7 +103,7 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
   private allocCursor = 0;
   /** Pages the last `allocate` took (all of them, or the chunks before a failing one). */
   private lastTaken = 0;
-  private lastGrow = 0;
+  private lastGrow: SimTimeNs = DOUBLE_FIELD;
   private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
   /**
    * Binder LRU_SKIP counts before each running do_shrink_slab, by the pid of its task (only
@@ -116,6 +117,7 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
     readonly loop: EventLoop,
     readonly tp: Tracepoints,
   ) {
+    this.lastGrow = 0;
     this.profile = resolved.kernel;
     this.nrNodes = Math.max(1, resolved.memory.nodes);
     this.current = resolved.scriptTask;
