@@ -104,6 +104,12 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
   /** Pages the last `allocate` took (all of them, or the chunks before a failing one). */
   private lastTaken = 0;
   private lastGrow: SimTimeNs = DOUBLE_FIELD;
+  /**
+   * The last timed allocation, kept only so that its object shape outlives it: V8 discards
+   * the optimized allocation code once no object of a shape it saw is left (the finished run
+   * that `runScenario` keeps until the next one holds this).
+   */
+  private lastAllocTask: AllocTask | null = null;
   private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
   /**
    * Binder LRU_SKIP counts before each running do_shrink_slab, by the pid of its task (only
@@ -422,7 +428,9 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
     const done: AllocDone = {
       allocDone: (r, startNs, stallNs) => waiter.allocated(this.settleFor(pool, pages, task, this.allocEnded(task, owner, pages, r, startNs, stallNs))),
     };
-    new AllocTask(this, task, steps, done).fire();
+    const t = new AllocTask(this, task, steps, done);
+    this.lastAllocTask = t;
+    t.fire();
   }
 
   /**
