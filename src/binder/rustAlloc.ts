@@ -59,6 +59,14 @@ class FreeGap implements RbNode<FreeGap> {
 }
 
 /** Pages that just became unused by every allocated range: `[start, end)` page indices. */
+/**
+ * One idle range and gap for the life of the process. The rbtree code is shared by both
+ * drivers' nodes; V8 throws away optimized code whose object shapes all died, and a run that
+ * ends with no live range (the Rust process's last burst freed) would make every following
+ * run in the process (sweep, end-to-end bench) recompile the whole Binder tree path.
+ */
+export const SHAPE_KEEPERS: readonly object[] = [new RustRange(0, 0, false), new FreeGap(0, 0)];
+
 interface FreedRange {
   start: number;
   end: number;

@@ -28,11 +28,12 @@ import { ShrinkControl } from '../mm/shrinker/types.js';
 import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import type { TraceContext } from '../trace/ftrace/line.js';
 import { UserError } from '../util/errors.js';
+import { DOUBLE_FIELD } from '../util/simTime.js';
 import type { BinderFailure, BlockingLock } from './env.js';
 import { smallSizes } from './requestSize.js';
 import type { SkipReason } from './lockOrder.js';
 import { BinderFreelist, type LruListHandle, type LruStatus } from './lru.js';
-import { BinderProc, lruStatusOf, type BinderDriver, type BufferHandle, type ProcSpec } from './proc.js';
+import { BinderProc, lruStatusOf, type BinderDriver, type BufferHandle, type ProcHooks, type ProcSpec } from './proc.js';
 import {
   BinderShrinker,
   C_BINDER_SHRINKER_META,
@@ -94,7 +95,6 @@ export class BinderSystem {
   readonly shrinkers: BinderShrinker[] = [];
   /** Tracepoint tally, indexed by BINDER_EVENT_ID. */
   private readonly tally = new Float64Array(BINDER_EVENT_NAMES.length);
-  private readonly tallyFn: (name: BinderEventName) => boolean;
   /** mm_shrink_slab_start / _end of the system's own reclaim calls. */
   private shrinkStarts = 0;
   private shrinkEnds = 0;
@@ -107,7 +107,7 @@ export class BinderSystem {
   readonly registry: ShrinkerRegistry;
   /** The context of the system's own shrink_slab / drop_slab / debugfs calls. */
   readonly slabCtx: ShrinkSlabCtx;
-  private now: SimTimeNs = 0;
+  private now: SimTimeNs = DOUBLE_FIELD;
   private task: TaskRef;
   readonly reclaimTask: TaskRef;
   /** Next `debug_id` for binder_transaction_alloc_buf. */
@@ -119,6 +119,7 @@ export class BinderSystem {
   private readonly isolateFn: (item: number, list: LruListHandle) => LruStatus;
 
   constructor(private readonly opts: BinderSystemOptions) {
+    this.now = 0;
     const reg = opts.registry;
     if (reg && opts.nrNodes !== undefined && opts.nrNodes !== reg.nrNodeIds) {
       throw new RangeError(`binder: nrNodes ${opts.nrNodes} but the registry has ${reg.nrNodeIds} nodes`);
@@ -138,14 +139,8 @@ export class BinderSystem {
     this.reclaimTask = opts.reclaimTask ?? { comm: 'init', pid: 1, cpu: 0 };
     this.task = this.reclaimTask;
     this.emitFn = (e, depth) => this.emit(e, depth);
-    // With no trace sink an allocator event is only counted: the allocator builds no record.
-    this.tallyFn = (name) => {
-      if (this.opts.traceSink !== undefined) return false;
-      const id = BINDER_EVENT_ID[name];
-      this.tally[id] = (this.tally[id] as number) + 1;
-      return true;
-    };
     this.isolateFn = (item, list) => this.isolateItem(item, list);
+    const hooks = new SystemProcHooks(this, opts.traceSink === undefined ? this.tally : undefined);
     let base = 0;
     const total = opts.procs.reduce((s, p) => s + Math.ceil(Math.min(p.mmapBytes, 4 << 20) / 4096), 0);
     this.totalPages = Math.max(total, 1);
@@ -154,16 +149,7 @@ export class BinderSystem {
       if (this.byName.has(spec.name)) throw new UserError(`binder.procs: duplicate process name "${spec.name}"`);
       if (!(spec.mmapBytes > 0)) throw new UserError(`binder.procs[${spec.name}].mmap: expected a size above 0`);
       const fl = this.freelistFor(spec.driver);
-      const proc = new BinderProc(spec, base, fl, {
-        now: () => this.now,
-        emit: this.emitFn,
-        waited: (lock, ns) => {
-          this.waits[lock] += ns;
-        },
-        tally: this.tallyFn,
-        // No trace sink: the allocator counts its events straight into the tally.
-        counts: opts.traceSink === undefined ? this.tally : undefined,
-      });
+      const proc = new BinderProc(spec, base, fl, hooks);
       // binder_alloc.c of the registry's kernel profile (6.1 walks page ranges its own way).
       if (proc.alloc instanceof CBinderAlloc) proc.alloc.kernel = this.registry.profile;
       const idx = this.procs.length;
@@ -235,6 +221,17 @@ export class BinderSystem {
   /** Pages installed over every process (what Binder holds of memory). */
   get installedPages(): number {
     return this.installedCount;
+  }
+
+  /**
+   * Counts allocator event `name` when no trace sink listens (the allocator then builds no
+   * record) and returns true; with a sink, counts nothing and returns false.
+   */
+  countEvent(name: BinderEventName): boolean {
+    if (this.opts.traceSink !== undefined) return false;
+    const id = BINDER_EVENT_ID[name];
+    this.tally[id] = (this.tally[id] as number) + 1;
+    return true;
   }
 
   /** Whether a trace sink receives the events (else only the tally counts them). */
@@ -469,5 +466,30 @@ export class BinderSystem {
       for (const [r, n] of p.skips) out[r] = (out[r] ?? 0) + n;
     }
     return out;
+  }
+}
+
+/**
+ * The processes' hooks into their system, one object for all of them. A class, not a literal
+ * of arrow functions, so that the allocators' optimized code, which inlines these calls,
+ * survives from one run to the next in the same process.
+ */
+class SystemProcHooks implements ProcHooks {
+  constructor(
+    private readonly sys: BinderSystem,
+    /** No trace sink: the allocator counts its events straight into the tally. */
+    readonly counts: Float64Array | undefined,
+  ) {}
+  now(): SimTimeNs {
+    return this.sys.nowNs;
+  }
+  emit(e: BinderTraceEvent, depth: number): void {
+    this.sys.emit(e, depth);
+  }
+  waited(lock: BlockingLock, ns: SimTimeNs): void {
+    this.sys.waits[lock] += ns;
+  }
+  tally(name: BinderEventName): boolean {
+    return this.sys.countEvent(name);
   }
 }

@@ -4,10 +4,14 @@
  * Time is a JS number of integer nanoseconds (exact up to 2^53 ns ≈ 104 days). Moving it
  * backwards is a bug in the caller (an event scheduled in the past), so it throws.
  */
-import type { SimTimeNs } from '../util/simTime.js';
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 
 export class SimClock {
-  #now: SimTimeNs = 0;
+  #now: SimTimeNs = DOUBLE_FIELD;
+
+  constructor() {
+    this.#now = 0;
+  }
 
   /** Current simulated time in ns. */
   get now(): SimTimeNs {

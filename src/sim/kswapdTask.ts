@@ -17,6 +17,7 @@ import type { ReclaimDeps } from '../mm/reclaim/scanControl.js';
 import { emptyWork, type ReclaimWork } from '../mm/reclaim/cost.js';
 import type { ReclaimSteps } from '../mm/shrinker/steps.js';
 import type { TaskRef } from '../scenario/types.js';
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 import type { EventLoop, Fireable } from './loop.js';
 import type { Tracepoints } from './recorder.js';
 
@@ -51,7 +52,7 @@ class HeldPages implements Fireable {
 export class KswapdTask implements Fireable {
   readonly kswapd: Kswapd;
   /** When the current pass ends (no new step starts before). */
-  busyUntil = 0;
+  busyUntil: SimTimeNs = DOUBLE_FIELD;
 
   constructor(
     private readonly host: KswapdHost,
@@ -59,6 +60,8 @@ export class KswapdTask implements Fireable {
     task: TaskRef,
   ) {
     this.kswapd = new Kswapd(node, { ...task, nid: node.nid, scope: 'none' });
+    this.stepStartNs = 0;
+    this.busyUntil = 0;
   }
 
   /** wakeup_kswapd for an allocation of `pages`: schedules a step once the current pass ends. */
@@ -75,7 +78,7 @@ export class KswapdTask implements Fireable {
   private work: ReclaimWork = emptyWork();
 
   /** When the step in progress started, and the cost of its segments so far. */
-  private stepStartNs = 0;
+  private stepStartNs: SimTimeNs = DOUBLE_FIELD;
   private stepBusyNs = 0;
 
   /** One segment of a balance_pgdat step (segments that cost nothing run on at once). */

@@ -23,11 +23,12 @@ import { DEFAULT_RECLAIM_COST, emptyWork, workCostNs, type ReclaimCost, type Rec
 import { dropCaches, type DropCachesResult } from '../mm/reclaim/dropCaches.js';
 import type { MemoryModel, NodeMemory, PageOwner } from '../mm/reclaim/nodeMemory.js';
 import { memoryReclaim, type MemoryReclaimResult } from '../mm/reclaim/proactive.js';
-import type { ReclaimDeps, ShrinkSlabOutcome, TaskRef as EngineTask } from '../mm/reclaim/scanControl.js';
+import type { ReclaimDeps, ReclaimObserver, ShrinkSlabOutcome, TaskRef as EngineTask } from '../mm/reclaim/scanControl.js';
 import { debugfsCount, debugfsScan, type DebugfsScanResult } from '../mm/shrinker/debugfs.js';
 import { ShrinkerRegistry } from '../mm/shrinker/registry.js';
 import { FAKE_PTR_BASE } from '../mm/shrinker/shrinker.js';
-import { shrinkSlab, shrinkSlabSteps, type ShrinkSlabCtx, type ShrinkSlabSink } from '../mm/shrinker/shrinkSlab.js';
+import { shrinkSlab, shrinkSlabSteps, type ShrinkCallOutcome, type ShrinkSlabCtx, type ShrinkWalkEvent } from '../mm/shrinker/shrinkSlab.js';
+import type { MmShrinkSlabEnd, MmShrinkSlabStart } from '../trace/shrinkEvents.js';
 import type { ReclaimSteps, ReclaimTick } from '../mm/shrinker/steps.js';
 import type { KernelProfile } from '../mm/shrinker/types.js';
 import type { MachineEnd } from '../report/build.js';
@@ -39,10 +40,12 @@ import { AllocTask, type AllocDone } from './allocTask.js';
 import { KswapdTask, kswapdTaskRef, type KswapdHost } from './kswapdTask.js';
 import type { EventLoop } from './loop.js';
 import { MachineBinder } from './machineBinder.js';
+import { MachineReclaimDeps, MachineSlabSink } from './machineDeps.js';
 import { MachineOom } from './oomKiller.js';
 import { buildMemcgs, buildNodes, registerCaches, type ShrinkerEntry } from './machineBuild.js';
 import type { Tracepoints } from './recorder.js';
 import { rngStream } from './rng.js';
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 
 /** The worker that grows slab caches back (allocations in GFP_KERNEL context). */
 const SLAB_GROWER: TaskRef = { comm: 'kworker/0:1', pid: 30, cpu: 0 };
@@ -57,7 +60,7 @@ interface FreedPages {
 }
 export const poolOwner = (pool: Pool): PageOwner => (pool === 'pagecache' ? 'file' : 'anon');
 
-export class Machine implements KswapdHost {
+export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
   readonly profile: KernelProfile;
   readonly nrNodes: number;
   readonly nodes: NodeMemory[];
@@ -84,7 +87,6 @@ export class Machine implements KswapdHost {
   readonly deps: ReclaimDeps;
   /** `/proc/vmstat` event counters, counted by the reclaim engine where the kernel counts them. */
   readonly vmstat = new VmStat();
-  private readonly allocEnv: AllocEnv;
   private readonly bySerial = new Map<number, number>();
   private readonly cost: ReclaimCost;
   /**
@@ -101,7 +103,13 @@ export class Machine implements KswapdHost {
   private allocCursor = 0;
   /** Pages the last `allocate` took (all of them, or the chunks before a failing one). */
   private lastTaken = 0;
-  private lastGrow = 0;
+  private lastGrow: SimTimeNs = DOUBLE_FIELD;
+  /**
+   * The last timed allocation, kept only so that its object shape outlives it: V8 discards
+   * the optimized allocation code once no object of a shape it saw is left (the finished run
+   * that `runScenario` keeps until the next one holds this).
+   */
+  private lastAllocTask: AllocTask | null = null;
   private readonly freeEv = { kind: 'free_pages' as const, free: 0 };
   /**
    * Binder LRU_SKIP counts before each running do_shrink_slab, by the pid of its task (only
@@ -115,6 +123,7 @@ export class Machine implements KswapdHost {
     readonly loop: EventLoop,
     readonly tp: Tracepoints,
   ) {
+    this.lastGrow = 0;
     this.profile = resolved.kernel;
     this.nrNodes = Math.max(1, resolved.memory.nodes);
     this.current = resolved.scriptTask;
@@ -147,7 +156,7 @@ export class Machine implements KswapdHost {
     const ptrBase = FAKE_PTR_BASE + (BigInt(`0x${this.hash.slice(7, 13)}`) << 20n);
     this.registry = new ShrinkerRegistry({ profile: this.profile, memcgs: this.memcgs, ptrBase });
     this.shrinkers = registerCaches(resolved, seed, this.registry, this.memcgs, this.nodes);
-    this.slabCtx = { registry: this.registry, memcgs: this.memcgs, profile: this.profile, sink: this.slabSink() };
+    this.slabCtx = { registry: this.registry, memcgs: this.memcgs, profile: this.profile, sink: new MachineSlabSink(this) };
     this.binder = new MachineBinder(this);
     for (const sh of this.binder.system.shrinkers) {
       const reg = sh.registered;
@@ -156,17 +165,8 @@ export class Machine implements KswapdHost {
     }
     this.shrinkers.forEach((e, i) => this.bySerial.set(e.view.serial, i));
     this.oom = new MachineOom(this);
-    this.deps = this.reclaimDeps();
+    this.deps = new MachineReclaimDeps(this, this.mglruDraw());
     this.kswapds = this.nodes.map((n) => new KswapdTask(this, n, kswapdTaskRef(resolved.kswapd, n.nid)));
-    this.allocEnv = {
-      mem: this.mem,
-      deps: this.deps,
-      wakeKswapd: (nid, pages) => {
-        if (this.kswapds[nid]?.wake(pages) && this.tp.enabled.kswapd_wake) this.tp.emit({ kind: 'kswapd_wake', nid });
-      },
-      onDirectProgress: (nid) => this.kswapds[nid]?.resetFailures(),
-      outOfMemory: (task) => this.oom.outOfMemory(task),
-    };
   }
 
   get now(): number {
@@ -199,37 +199,41 @@ export class Machine implements KswapdHost {
   }
 
   // ---- shrink_slab -----------------------------------------------------------------------
-  private slabSink(): ShrinkSlabSink {
+  /** shrink_slab's trace_mm_shrink_slab_start (the slab sink's `start`). */
+  slabStart(start: MmShrinkSlabStart): void {
     const tp = this.tp;
-    return {
-      start: (start) => {
-        if (tp.enabled.binder_lru_skips) this.skipsBefore.set(this.current.pid, this.binder.skipCounts());
-        if (tp.enabled.shrink_slab_start) tp.emit({ kind: 'shrink_slab_start', task: this.current, timeNs: this.now, start });
-      },
-      end: (end) => {
-        if (tp.enabled.shrink_slab_end) tp.emit({ kind: 'shrink_slab_end', task: this.current, timeNs: this.now, end });
-      },
-      outcome: (o) => {
-        const m = this.meter;
-        m.shrinkerCalls++;
-        if (o.result.kind !== 'skipped') {
-          if (!this.timedCall) {
-            m.scanObjectsCalls += Number(o.result.stats.calls);
-            m.objectsScanned += Number(o.result.stats.scanned);
-          }
-          this.vmstat.count('slabs_scanned', o.result.stats.scanned);
-        }
-        const entry = this.bySerial.get(o.shrinker.serial);
-        if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
-        const pid = this.current.pid;
-        const before = this.skipsBefore.get(pid);
-        if (entry !== undefined && before) this.emitSkips(entry, before, pid);
-        this.skipsBefore.delete(pid);
-      },
-      walk: (walk) => {
-        if (tp.enabled.shrinker_walk) tp.emit({ kind: 'shrinker_walk', walk });
-      },
-    };
+    if (tp.enabled.binder_lru_skips) this.skipsBefore.set(this.current.pid, this.binder.skipCounts());
+    if (tp.enabled.shrink_slab_start) tp.emit({ kind: 'shrink_slab_start', task: this.current, timeNs: this.now, start });
+  }
+
+  /** trace_mm_shrink_slab_end (the slab sink's `end`). */
+  slabEnd(end: MmShrinkSlabEnd): void {
+    if (this.tp.enabled.shrink_slab_end) this.tp.emit({ kind: 'shrink_slab_end', task: this.current, timeNs: this.now, end });
+  }
+
+  /** One do_shrink_slab's outcome (the slab sink's `outcome`): its work on the meter, its events. */
+  slabOutcome(o: ShrinkCallOutcome): void {
+    const tp = this.tp;
+    const m = this.meter;
+    m.shrinkerCalls++;
+    if (o.result.kind !== 'skipped') {
+      if (!this.timedCall) {
+        m.scanObjectsCalls += Number(o.result.stats.calls);
+        m.objectsScanned += Number(o.result.stats.scanned);
+      }
+      this.vmstat.count('slabs_scanned', o.result.stats.scanned);
+    }
+    const entry = this.bySerial.get(o.shrinker.serial);
+    if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
+    const pid = this.current.pid;
+    const before = this.skipsBefore.get(pid);
+    if (entry !== undefined && before) this.emitSkips(entry, before, pid);
+    this.skipsBefore.delete(pid);
+  }
+
+  /** shrink_slab's walk did not call a shrinker, or stopped (the slab sink's `walk`). */
+  slabWalk(walk: ShrinkWalkEvent): void {
+    if (this.tp.enabled.shrinker_walk) this.tp.emit({ kind: 'shrinker_walk', walk });
   }
 
   /**
@@ -333,40 +337,45 @@ export class Machine implements KswapdHost {
     return (n) => Math.floor(rng.next() * n);
   }
 
-  private reclaimDeps(): ReclaimDeps {
-    const tp = this.tp;
-    return {
-      profile: this.profile,
-      mglru: this.resolved.memory.mglru,
-      draw: this.mglruDraw(),
-      lruShare: (memcg) => this.lruShares.get(memcg as Memcg) ?? 0,
-      ...(this.charges.empty ? {} : { memcgLruvec: (memcg: unknown, nid: number) => this.charges.lruvec(memcg as Memcg | null, nid) }),
-      shrinkSlab: (c) => this.shrinkSlab(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
-      shrinkSlabSteps: (c) => this.shrinkSlabSteps(c.path, c.task, c.gfpMask, c.nid, (c.memcg as Memcg | null) ?? null, c.priority),
-      memcgWalk: (target) => this.memcgs.iter((target as Memcg | null) ?? this.memcgs.root),
-      vmstat: this.vmstat,
-      now: () => this.now,
-      observer: {
-        onShrinkNode: (path, _task, nid, priority) => {
-          this.meter.shrinkNodes++;
-          if (tp.enabled.shrink_node) tp.emit({ kind: 'shrink_node', path, nid, priority });
-        },
-        onLru: (path, _nid, priority, gfpMask, file, anon) => {
-          // The model reclaims every page it scans.
-          const m = this.meter;
-          m.lruScanned += file + anon;
-          m.fileReclaimed += file;
-          m.anonReclaimed += anon;
-          if (tp.enabled.lru_reclaimed) tp.emit({ kind: 'lru_reclaimed', path, priority, gfpMask, file, anon });
-        },
-        onBegin: (path, task, gfpMask, nid) => {
-          if (tp.enabled.vmscan_begin) tp.emit({ kind: 'vmscan_begin', path, task, timeNs: this.now, gfpMask, nid });
-        },
-        onEnd: (path, task, nrReclaimed, nid) => {
-          if (tp.enabled.vmscan_end) tp.emit({ kind: 'vmscan_end', path, task, timeNs: this.now, nrReclaimed, nid });
-        },
-      },
-    };
+  /** A non-root memcg's configured share of the LRU pages (MGLRU lruvecs). */
+  lruShareOf(memcg: Memcg): number {
+    return this.lruShares.get(memcg) ?? 0;
+  }
+
+  // ---- the reclaim engine's observer (ReclaimObserver) -------------------------------------
+  onShrinkNode(path: ReclaimPath, _task: EngineTask, nid: number, priority: number): void {
+    this.meter.shrinkNodes++;
+    if (this.tp.enabled.shrink_node) this.tp.emit({ kind: 'shrink_node', path, nid, priority });
+  }
+
+  onLru(path: ReclaimPath, _nid: number, priority: number, gfpMask: GfpMask, file: number, anon: number): void {
+    // The model reclaims every page it scans.
+    const m = this.meter;
+    m.lruScanned += file + anon;
+    m.fileReclaimed += file;
+    m.anonReclaimed += anon;
+    if (this.tp.enabled.lru_reclaimed) this.tp.emit({ kind: 'lru_reclaimed', path, priority, gfpMask, file, anon });
+  }
+
+  onBegin(path: ReclaimPath, task: EngineTask, gfpMask: GfpMask, nid: number): void {
+    if (this.tp.enabled.vmscan_begin) this.tp.emit({ kind: 'vmscan_begin', path, task, timeNs: this.now, gfpMask, nid });
+  }
+
+  onEnd(path: ReclaimPath, task: EngineTask, nrReclaimed: number, nid: number): void {
+    if (this.tp.enabled.vmscan_end) this.tp.emit({ kind: 'vmscan_end', path, task, timeNs: this.now, nrReclaimed, nid });
+  }
+
+  // ---- the allocator's environment (AllocEnv) ----------------------------------------------
+  wakeKswapd(nid: number, pages: number): void {
+    if (this.kswapds[nid]?.wake(pages) && this.tp.enabled.kswapd_wake) this.tp.emit({ kind: 'kswapd_wake', nid });
+  }
+
+  onDirectProgress(nid: number): void {
+    this.kswapds[nid]?.resetFailures();
+  }
+
+  outOfMemory(task: EngineTask): 'other' | 'self' | 'none' {
+    return this.oom.outOfMemory(task);
   }
 
   // ---- page allocation -------------------------------------------------------------------
@@ -377,7 +386,7 @@ export class Machine implements KswapdHost {
   allocate(owner: PageOwner, pages: number, mask: GfpMask, task: TaskRef, nid?: number): VerbResult {
     const node = this.nodes[nid ?? this.allocCursor++ % this.nrNodes] ?? this.node0;
     this.meter = emptyWork();
-    const r = allocPages(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid));
+    const r = allocPages(this, node, owner, pages, mask, this.engineTask(task, node.nid));
     // Direct reclaim ran in the task's context: the allocation completes after its cost.
     return this.allocEnded(task, owner, pages, r, this.now, r.directReclaims > 0 ? this.workNs() : 0);
   }
@@ -415,11 +424,13 @@ export class Machine implements KswapdHost {
     if (node.free - pages >= node.wmark.low) return waiter.allocated(this.allocateFor(pool, pages, mask, task, memcg));
     this.allocCursor++;
     const owner = poolOwner(pool);
-    const steps = allocPagesSteps(this.allocEnv, node, owner, pages, mask, this.engineTask(task, node.nid), true);
+    const steps = allocPagesSteps(this, node, owner, pages, mask, this.engineTask(task, node.nid), true);
     const done: AllocDone = {
       allocDone: (r, startNs, stallNs) => waiter.allocated(this.settleFor(pool, pages, task, this.allocEnded(task, owner, pages, r, startNs, stallNs))),
     };
-    new AllocTask(this, task, steps, done).fire();
+    const t = new AllocTask(this, task, steps, done);
+    this.lastAllocTask = t;
+    t.fire();
   }
 
   /**

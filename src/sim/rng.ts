@@ -8,6 +8,7 @@
  */
 import seedrandom from 'seedrandom';
 import { assertNever } from '../util/assertNever.js';
+import { DOUBLE_FIELD } from '../util/simTime.js';
 import type { SimTimeNs, SizeDist, TimeDist } from '../scenario/types.js';
 
 export interface Rng {
@@ -27,9 +28,9 @@ class AleaStream implements Rng {
   // that starts undefined is stored tagged, and every double written to it would then be a
   // fresh heap number (two per draw); starting as a number, V8 keeps it an unboxed double.
   private c = 0;
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
+  private s0 = DOUBLE_FIELD;
+  private s1 = DOUBLE_FIELD;
+  private s2 = DOUBLE_FIELD;
 
   constructor(
     readonly name: string,

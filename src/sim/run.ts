@@ -59,6 +59,15 @@ export function runSimulation(sim: Simulation, opts: RunOptions = {}): void {
   opts.onProgress?.(1);
 }
 
+/**
+ * The last finished run, kept until the next one has built its machine. V8 discards the
+ * optimized code that embeds an object shape (a hidden class) once the last object of that
+ * shape dies, and every object of a run dies with it: without this, each run in the same
+ * process (a sweep, the end-to-end bench) would start by recompiling the whole hot path. The
+ * next run's objects take the same shapes while this one still holds them.
+ */
+let previousRun: Simulation | undefined;
+
 export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): RunResult {
   const limits = resolveLimits(opts.limits);
   const names: RecorderName[] = [
@@ -74,6 +83,7 @@ export function runScenario(resolved: ResolvedScenario, opts: RunOptions = {}): 
   const sim = createSimulation(resolved, recorders, opts);
   now = () => sim.loop.now;
   runSimulation(sim, opts);
+  previousRun = sim;
   const tp = sim.machine.tp;
   const stats = tp.get<StatisticsRecorder>('statistics') as StatisticsRecorder;
   const script = tp.get<ScriptRecorder>('script') as ScriptRecorder;

@@ -6,12 +6,12 @@
  */
 import { RunLimitError } from '../util/limits.js';
 import type { Sample } from '../report/result.js';
-import type { SimTimeNs } from '../util/simTime.js';
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 import { simSeconds, type Fireable } from './loop.js';
 import type { Machine } from './machine.js';
 
 export class Sampler implements Fireable {
-  private next: SimTimeNs = 0;
+  private next: SimTimeNs = DOUBLE_FIELD;
   private taken = 0;
   private readonly every: SimTimeNs;
 
@@ -21,6 +21,7 @@ export class Sampler implements Fireable {
     private readonly maxSamples: number,
   ) {
     this.every = Math.max(1, m.resolved.sample);
+    this.next = 0;
   }
 
   /** Schedules the first sample (at time 0). */

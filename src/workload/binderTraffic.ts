@@ -10,6 +10,7 @@
  * free), kept in an array for snapshots to name (`<name>#<seq>`). Classes, not closures: a run
  * makes no function objects, so V8's optimized code serves every run of a process alike.
  */
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 import { bernoulli, drawTime, poissonInterarrivalNs, sizeDrawer, type Rng, type SizeDrawer } from '../sim/rng.js';
 import type { BinderTrafficGen } from '../scenario/types.js';
 import { objectArray } from '../util/objectArray.js';
@@ -44,7 +45,7 @@ class BurstTx implements Fireable {
 
 /** The start of the next burst (one pending at a time). */
 class BurstStart implements Fireable {
-  start = 0;
+  start: SimTimeNs = DOUBLE_FIELD;
   private readonly tx: BurstTx;
   constructor(
     private readonly run: TrafficRun,
@@ -52,6 +53,7 @@ class BurstStart implements Fireable {
     private readonly a: Extract<BinderTrafficGen['arrivals'], { kind: 'burst' }>,
   ) {
     this.tx = new BurstTx(run);
+    this.start = 0;
   }
   fire(): void {
     const { gen, a, start } = this;
@@ -81,12 +83,13 @@ class TrafficRun implements Fireable {
   private readonly drawData: SizeDrawer;
   private readonly drawOffsets: SizeDrawer;
   /** Time of the pending Poisson arrival. */
-  private at = 0;
+  private at: SimTimeNs = DOUBLE_FIELD;
 
   constructor(
     private readonly gen: BinderTrafficGen,
     readonly ctx: WorkloadCtx,
   ) {
+    this.at = 0;
     this.arrivals = ctx.rng();
     this.sizes = ctx.rng(':size');
     this.holds = ctx.rng(':hold');

@@ -13,6 +13,7 @@
  * The pending allocation and the pending release are each one object, rescheduled after each
  * event (classes, not closures: a run makes no function objects).
  */
+import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 import { poissonInterarrivalNs, type Rng } from '../sim/rng.js';
 import type { MemoryPressureGen } from '../scenario/types.js';
 import type { AllocWaiter, Fireable, Generator, VerbResult, WorkloadCtx } from './types.js';
@@ -29,11 +30,13 @@ class Holding {
 
 /** The task's one pending allocation (a page fault, a file write). */
 class Fault implements Fireable, AllocWaiter {
-  private at = 0;
+  private at: SimTimeNs = DOUBLE_FIELD;
   constructor(
     private readonly h: Holding,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    this.at = 0;
+  }
   fire(): void {
     const { gen, ctx, chunk } = this.h;
     ctx.allocateTimed(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg, this);
@@ -60,11 +63,13 @@ class Fault implements Fireable, AllocWaiter {
 
 /** The task's one pending release (files deleted, memory freed). */
 class Drop implements Fireable {
-  private at = 0;
+  private at: SimTimeNs = DOUBLE_FIELD;
   constructor(
     private readonly h: Holding,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    this.at = 0;
+  }
   fire(): void {
     const { gen, ctx, chunk } = this.h;
     this.h.held -= ctx.release(gen.pool, chunk, gen.task);

@@ -43,7 +43,7 @@ function run() {
   const memcgs: (MemcgRef | null)[] = [];
   const priorities: number[] = [];
   const deps = sim.machine.deps as { shrinkSlab: ShrinkSlabFn };
-  const inner = deps.shrinkSlab;
+  const inner = deps.shrinkSlab.bind(deps);
   deps.shrinkSlab = (c: ShrinkSlabCall) => {
     memcgs.push(c.memcg);
     priorities.push(c.priority);

@@ -56,7 +56,7 @@ function mirror(file: string, seed: number): ReclaimCall[] {
   const sim = createSimulation(resolved, [rec]);
   // Every shrink_slab of the engine, with its memcg (the model's rk/shrink_slab kprobe).
   const deps = sim.machine.deps as { shrinkSlab: ShrinkSlabFn };
-  const inner = deps.shrinkSlab;
+  const inner = deps.shrinkSlab.bind(deps);
   deps.shrinkSlab = (c: ShrinkSlabCall) => {
     if (cur && c.path === 'proactive' && (c.memcg === null || c.memcg.isRoot)) cur.rootVisits.push(c.priority);
     return inner(c);

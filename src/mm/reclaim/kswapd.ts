@@ -152,6 +152,12 @@ export class Kswapd {
 
   /** The balance_pgdat in progress (null while asleep). */
   private current: BalancePgdat | null = null;
+  /**
+   * The last finished one, kept only so that its object shape outlives it (V8 discards the
+   * optimized reclaim code once no object of a shape it saw is left; the run that is kept
+   * until the next one holds this).
+   */
+  private lastPass: BalancePgdat | null = null;
   /** Woken, and the wake's first step has not run yet. */
   private freshWake = false;
   /** Virtual time of the step that last decided to sleep (kswapd_try_to_sleep's nap starts). */
@@ -196,6 +202,7 @@ export class Kswapd {
     if (yield* b.steps(mem, deps)) return 'continue';
     const r = b.result();
     this.current = null;
+    this.lastPass = b;
     this.wakeReclaimed += r.nrReclaimed;
     this.wakePriorities.push(...r.priorities);
     if (r.nrReclaimed === 0 && !r.balanced) this.failures++;

@@ -147,10 +147,56 @@ export const isCgroupReclaim = (sc: ScanControl): boolean => sc.targetMemcg !== 
 /** `root_reclaim(sc)`: global reclaim or reclaim targeted at the root cgroup. */
 export const isRootReclaim = (sc: ScanControl): boolean => sc.targetMemcg === null || sc.targetMemcg.isRoot;
 
-export function newScanControl(
-  init: Pick<ScanControl, 'path' | 'task' | 'nrToReclaim' | 'gfpMask' | 'priority' | 'targetMemcg' | 'maySwap' | 'proactive'>,
-): ScanControl {
-  return { ...init, nrReclaimed: 0, nrScanned: 0, memcgFullWalk: false, reclaimState: 0 };
+type ScanControlInit = Pick<ScanControl, 'path' | 'task' | 'nrToReclaim' | 'gfpMask' | 'priority' | 'targetMemcg' | 'maySwap' | 'proactive'>;
+
+/**
+ * A class rather than a spread of `init`: every scan_control then has one shape. A spread
+ * made a new shape per call, and each reclaim pass's first write to a field generalized it
+ * again (hundreds of map changes per run, and the optimized reclaim code depending on them).
+ */
+class ScanControlState implements ScanControl {
+  readonly path: ReclaimPath;
+  readonly task: TaskRef;
+  nrToReclaim: number;
+  readonly gfpMask: GfpMask;
+  priority: number;
+  nrReclaimed = 0;
+  nrScanned = 0;
+  readonly targetMemcg: MemcgRef | null;
+  readonly maySwap: boolean;
+  readonly proactive: boolean;
+  memcgFullWalk = false;
+  reclaimState = 0;
+  timed = false;
+  constructor(init: ScanControlInit) {
+    this.path = init.path;
+    this.task = init.task;
+    this.nrToReclaim = init.nrToReclaim;
+    this.gfpMask = init.gfpMask;
+    this.priority = init.priority;
+    this.targetMemcg = init.targetMemcg;
+    this.maySwap = init.maySwap;
+    this.proactive = init.proactive;
+  }
+}
+
+/**
+ * One idle scan_control for the life of the process: a reclaim pass's scan_control dies with
+ * it, and V8 discards the optimized reclaim code once the last object of its shape is gone.
+ */
+export const SCAN_CONTROL_SHAPE: ScanControl = new ScanControlState({
+  path: 'kswapd',
+  task: { comm: '', pid: 0, cpu: 0 },
+  nrToReclaim: 0,
+  gfpMask: 0 as GfpMask,
+  priority: 0,
+  targetMemcg: null,
+  maySwap: true,
+  proactive: false,
+});
+
+export function newScanControl(init: ScanControlInit): ScanControl {
+  return new ScanControlState(init);
 }
 
 /** `flush_reclaim_state()`: credit shrinker-freed pages only to root reclaim. */

@@ -20,6 +20,7 @@ import { mglruInitialPriority } from './mglru.js';
 import { MglruNode, type MglruLruvec } from './mglruNode.js';
 import { getMemcgGen, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG, MEMCG_NR_BINS, nextInList, type MemcgLruOp } from './memcgLru.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
+import type { MemcgRef } from '../shrinker/types.js';
 import { flushReclaimState, shrinkSlabFrom, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { inactiveReclaimable } from './shrinkLruvec.js';
@@ -29,7 +30,7 @@ import { lruvecIsSizable, mglruSwappiness, shouldAbortScan, tryToShrinkLruvec } 
 export function mglruNodeOf(node: NodeMemory, deps: ReclaimDeps): MglruNode {
   const host = {
     memcgs: () => deps.memcgWalk(null),
-    lruShare: deps.lruShare ?? (() => 0),
+    lruShare: (memcg: MemcgRef | null) => deps.lruShare?.(memcg) ?? 0,
     draw: deps.draw ?? (() => 0),
   };
   node.mglru ??= new MglruNode(host);

@@ -133,6 +133,13 @@ export class ShrinkControl {
   ) {}
 }
 
+/**
+ * One idle shrink_control for the life of the process: each do_shrink_slab's dies with its
+ * call, and V8 discards the optimized shrinker code once the last object of a shape it saw is
+ * gone (at the end of a run, for the next run in the same process).
+ */
+export const SHRINK_CONTROL_SHAPE = new ShrinkControl(0 as GfpMask, 0, null);
+
 /** The callbacks of a typed shrinker. `priv` is the shrinker's private_data. */
 export interface ShrinkerOps<P = unknown> {
   count(sc: ShrinkControl, priv: P): CountResult;

@@ -79,6 +79,8 @@ export class StatisticsRecorder implements Recorder {
   readonly procs = new Map<string, ProcCounters>();
   /** Reclaim tracepoints by name. */
   readonly tally = new Map<string, number>();
+  private lastProc: string | null = null;
+  private lastCounters: ProcCounters | undefined = undefined;
 
   constructor(private readonly profile: KernelProfile) {}
 
@@ -126,6 +128,12 @@ export class StatisticsRecorder implements Recorder {
 
   on(e: SimEvent): void {
     switch (e.kind) {
+      // The two kinds of every Binder transaction first (a switch on strings tests in order).
+      case 'binder_alloc':
+        return this.binderAlloc(e.proc, e.error);
+      case 'free_pages':
+        if (e.free < this.minFree) this.minFree = e.free;
+        return;
       case 'shrink_slab_start':
         return this.count('mm_shrink_slab_start');
       case 'shrink_slab_end':
@@ -184,19 +192,6 @@ export class StatisticsRecorder implements Recorder {
       case 'alloc_failure':
         this.mem.allocFailures++;
         return;
-      case 'free_pages':
-        if (e.free < this.minFree) this.minFree = e.free;
-        return;
-      case 'binder_alloc': {
-        let pc = this.procs.get(e.proc);
-        if (!pc) {
-          pc = { allocations: 0, failures: {} };
-          this.procs.set(e.proc, pc);
-        }
-        if (e.error === null) pc.allocations++;
-        else pc.failures[e.error] = (pc.failures[e.error] ?? 0) + 1;
-        return;
-      }
       case 'oom_kill':
         // oom:mark_victim, as the trace prints it (only runs that kill have the key).
         this.count('mark_victim');
@@ -215,6 +210,19 @@ export class StatisticsRecorder implements Recorder {
       default:
         assertNever(e);
     }
+  }
+
+  /** One Binder buffer allocation of `proc` (the last process's counters are kept at hand). */
+  private binderAlloc(proc: string, error: string | null): void {
+    let pc = proc === this.lastProc ? this.lastCounters : this.procs.get(proc);
+    if (!pc) {
+      pc = { allocations: 0, failures: {} };
+      this.procs.set(proc, pc);
+    }
+    this.lastProc = proc;
+    this.lastCounters = pc;
+    if (error === null) pc.allocations++;
+    else pc.failures[error] = (pc.failures[error] ?? 0) + 1;
   }
 
   private stall(e: Extract<SimEvent, { kind: 'direct_reclaim' }>): void {
