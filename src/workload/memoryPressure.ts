@@ -28,15 +28,31 @@ class Holding {
   ) {}
 }
 
-/** The task's one pending allocation (a page fault, a file write). */
-class Fault implements Fireable, AllocWaiter {
-  private at: SimTimeNs = DOUBLE_FIELD;
+/**
+ * One pending event of the task, rescheduled after each: Poisson arrivals of chunks at `rate`
+ * pages per second, until the generator's window ends.
+ */
+abstract class Pending implements Fireable {
+  protected at: SimTimeNs = DOUBLE_FIELD;
   constructor(
-    private readonly h: Holding,
+    protected readonly h: Holding,
     private readonly rng: Rng,
+    private readonly rate: number,
   ) {
     this.at = 0;
   }
+  abstract fire(): void;
+  next(t: number): void {
+    const { gen, ctx, chunk } = this.h;
+    const at = t + poissonInterarrivalNs(this.rng, this.rate / chunk);
+    if (at >= gen.until) return;
+    this.at = at;
+    ctx.schedule(at, this);
+  }
+}
+
+/** The task's one pending allocation (a page fault, a file write). */
+class Fault extends Pending implements AllocWaiter {
   fire(): void {
     const { gen, ctx, chunk } = this.h;
     ctx.allocateTimed(gen.pool, chunk, gen.gfp.mask, gen.task, gen.memcg, this);
@@ -52,36 +68,15 @@ class Fault implements Fireable, AllocWaiter {
     // completed (now), not at the instant it started.
     this.next(this.at + (r.stallNs ?? 0));
   }
-  next(t: number): void {
-    const { gen, ctx, chunk } = this.h;
-    const at = t + poissonInterarrivalNs(this.rng, gen.rate / chunk);
-    if (at >= gen.until) return;
-    this.at = at;
-    ctx.schedule(at, this);
-  }
 }
 
 /** The task's one pending release (files deleted, memory freed). */
-class Drop implements Fireable {
-  private at: SimTimeNs = DOUBLE_FIELD;
-  constructor(
-    private readonly h: Holding,
-    private readonly rng: Rng,
-  ) {
-    this.at = 0;
-  }
+class Drop extends Pending {
   fire(): void {
     const { gen, ctx, chunk } = this.h;
     this.h.held -= ctx.release(gen.pool, chunk, gen.task);
     if (this.h.held < 0) this.h.held = 0;
     this.next(this.at);
-  }
-  next(t: number): void {
-    const { gen, ctx, chunk } = this.h;
-    const at = t + poissonInterarrivalNs(this.rng, gen.release / chunk);
-    if (at >= gen.until) return;
-    this.at = at;
-    ctx.schedule(at, this);
   }
 }
 
@@ -90,8 +85,8 @@ export function memoryPressure(gen: MemoryPressureGen): Generator {
     name: gen.name,
     start(ctx: WorkloadCtx): void {
       const h = new Holding(gen, ctx, Math.max(1, gen.chunk));
-      if (gen.rate > 0) new Fault(h, ctx.rng()).next(gen.from);
-      if (gen.release > 0) new Drop(h, ctx.rng(':release')).next(gen.from);
+      if (gen.rate > 0) new Fault(h, ctx.rng(), gen.rate).next(gen.from);
+      if (gen.release > 0) new Drop(h, ctx.rng(':release'), gen.release).next(gen.from);
     },
   };
 }
