@@ -5,6 +5,7 @@
  * or (top-level fields, past 2^53) a decimal string; the report only prints those.
  */
 import { UserError } from '../../util/errors.js';
+import type { BinderPageCounts, DirectStallRow, MemoryStats } from '../result.js';
 
 export type JsonCount = number | string;
 
@@ -24,11 +25,8 @@ export interface DocShrinker {
   readonly countEnd: JsonCount;
 }
 
-export interface DocPages {
-  readonly active: number;
-  readonly lru: number;
-  readonly free: number;
-}
+/** Bigint-free parts of the result are read with the result's own types. */
+export type DocPages = BinderPageCounts;
 
 export interface DocProc {
   readonly name: string;
@@ -50,28 +48,9 @@ export interface DocReclaimRow {
   readonly slabFreed: JsonCount;
 }
 
-export interface DocStall {
-  readonly comm: string;
-  readonly pid: number;
-  readonly owner: string;
-  readonly allocations: number;
-  readonly directReclaims: number;
-  readonly stallNs: number;
-  readonly maxStallNs: number;
-}
+export type DocStall = DirectStallRow;
 
-export interface DocMemory {
-  readonly totalPages: number;
-  readonly watermarks: { readonly min: number; readonly low: number; readonly high: number };
-  readonly end: { readonly free: number; readonly pageCache: number; readonly anon: number };
-  readonly minFree: number;
-  readonly kswapdWakeups: number;
-  readonly directReclaims: number;
-  readonly allocFailures: number;
-  readonly reclaimed: { readonly pageCache: number; readonly anon: number; readonly slab: number };
-  readonly kswapdBusyNs?: number;
-  readonly directStalls?: readonly DocStall[];
-}
+export type DocMemory = MemoryStats;
 
 export type DocStep =
   | { readonly index: number; readonly kind: string; readonly timeNs: number; readonly ok: true }
