@@ -172,6 +172,24 @@ export class CBinderAlloc {
     this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate, offset: start, size: sizeTDiff(end, start) }, 1);
   }
 
+  /**
+   * The list ids of the installed pages of [start, end) (page-aligned), ascending, into the
+   * freelist's scratch array; returns how many. `noteHigh`: a page not installed yet raises
+   * pagesHigh (the allocation's walk meets the pages it is about to install).
+   */
+  private installedIn(start: number, end: number, noteHigh: boolean): number {
+    const flags = this.pageFlags;
+    const pages = this.pages;
+    const items = pages.freelist.scratch;
+    const base = pages.base;
+    let n = 0;
+    for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
+      if ((flags[i]! & Pg.INSTALLED) !== 0) items[n++] = base + i;
+      else if (noteHigh && i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
+    }
+    return n;
+  }
+
   /** Freelist removal of an allocation's pages (`binder_lru_freelist_del`), traced always. */
   private freelistDel(start: number, end: number): void {
     if (this.kernel === '6.1') return this.updatePageRangeAlloc61(start, end);
@@ -182,16 +200,9 @@ export class CBinderAlloc {
       // Only tallies wanted: the same walk, the start/end pair counted once per reused page,
       // and the reused pages taken off the list in one call (the list's order does not
       // depend on the order of removals).
-      const pages = this.pages;
-      const items = pages.freelist.scratch;
-      const base = pages.base;
-      let reused = 0;
-      for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
-        if ((flags[i]! & Pg.INSTALLED) !== 0) items[reused++] = base + i;
-        else if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
-      }
+      const reused = this.installedIn(start, end, true);
       if (reused !== 0) {
-        this.warnings.lruDelMissing += reused - pages.lruDelItems(items, reused);
+        this.warnings.lruDelMissing += reused - this.pages.lruDelItems(this.pages.freelist.scratch, reused);
         counts[ID_ALLOC_LRU_START] = counts[ID_ALLOC_LRU_START]! + reused;
         counts[ID_ALLOC_LRU_END] = counts[ID_ALLOC_LRU_END]! + reused;
       }
@@ -245,15 +256,9 @@ export class CBinderAlloc {
     if (counts !== undefined) {
       // Only tallies wanted: the installed pages, in ascending order, onto the list's tail
       // in one call.
-      const pages = this.pages;
-      const items = pages.freelist.scratch;
-      const base = pages.base;
-      let added = 0;
-      for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
-        if ((flags[i]! & Pg.INSTALLED) !== 0) items[added++] = base + i;
-      }
+      const added = this.installedIn(start, end, false);
       if (added !== 0) {
-        this.warnings.lruAddDuplicate += added - pages.lruAddItems(items, added);
+        this.warnings.lruAddDuplicate += added - this.pages.lruAddItems(this.pages.freelist.scratch, added);
         counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
         counts[ID_FREE_LRU_END] = counts[ID_FREE_LRU_END]! + added;
       }
