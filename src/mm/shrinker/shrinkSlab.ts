@@ -103,7 +103,7 @@ function* callDoShrinkSlabSteps(
   priority: number,
   retry: boolean,
 ): ReclaimSteps<ULong> {
-  if (!s.callable) throw new ShrinkerStateError(`shrinker "${s.name}" called while ${s.state}`);
+  assertCallable(s);
   const c = new ShrinkCall();
   s.inFlight++;
   try {
@@ -111,7 +111,16 @@ function* callDoShrinkSlabSteps(
   } finally {
     s.inFlight--;
   }
-  const result = resultOf(c);
+  return callDone(ctx, s, sc, memcg, priority, retry, resultOf(c));
+}
+
+// INVARIANT: walkers only get here for a registered (or still-in-use freeing) shrinker.
+function assertCallable(s: Shrinker<unknown>): void {
+  if (!s.callable) throw new ShrinkerStateError(`shrinker "${s.name}" called while ${s.state}`);
+}
+
+/** The end of one do_shrink_slab for the walk: the sink's outcome, and the value it adds up. */
+function callDone(ctx: ShrinkSlabCtx, s: Shrinker<unknown>, sc: ShrinkControl, memcg: Memcg | null, priority: number, retry: boolean, result: DoShrinkSlabResult): ULong {
   ctx.sink?.outcome?.({ shrinker: s, nid: sc.nid, memcg, priority, gfpMask: sc.gfpMask, retry, result });
   return returnValueOf(result);
 }
@@ -125,9 +134,7 @@ function callDoShrinkSlab(
   priority: number,
   retry: boolean,
 ): ULong {
-  // INVARIANT: walkers only get here for a registered (or still-in-use freeing) shrinker.
-  if (!s.callable) throw new ShrinkerStateError(`shrinker "${s.name}" called while ${s.state}`);
-  const sink = ctx.sink;
+  assertCallable(s);
   const trace = traceSinkOf(ctx, s);
   s.inFlight++;
   let result: DoShrinkSlabResult;
@@ -136,8 +143,7 @@ function callDoShrinkSlab(
   } finally {
     s.inFlight--;
   }
-  sink?.outcome?.({ shrinker: s, nid: sc.nid, memcg, priority, gfpMask: sc.gfpMask, retry, result });
-  return returnValueOf(result);
+  return callDone(ctx, s, sc, memcg, priority, retry, result);
 }
 
 /**
