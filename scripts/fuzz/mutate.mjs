@@ -124,16 +124,8 @@ export function mutateScenario(base, cls, picks, ext = '.yaml') {
   const paths = pathsOf(v);
   if (paths.length === 0) return base;
   const p = at(paths, a);
+  if (mutateShared(v, p, cls, b, HUGE)) return render(v, ext);
   switch (cls) {
-    case 'delete-key':
-      deletePath(v, p);
-      break;
-    case 'swap-type':
-      setPath(v, p, structuredClone(at(SWAPS, b)));
-      break;
-    case 'huge-number':
-      setPath(v, p, at(HUGE, b));
-      break;
     case 'bad-unit': {
       const leaves = paths.filter((q) => typeof getPath(v, q) === 'string' || typeof getPath(v, q) === 'number');
       setPath(v, leaves.length ? at(leaves, a) : p, at(BAD_UNITS, b));
@@ -164,6 +156,23 @@ export function mutateScenario(base, cls, picks, ext = '.yaml') {
       throw new Error(`unknown class ${cls}`);
   }
   return render(v, ext);
+}
+
+/** The mutations of a parsed document that scenario and baseline files share; false for the others. */
+function mutateShared(v, p, cls, b, huge) {
+  switch (cls) {
+    case 'delete-key':
+      deletePath(v, p);
+      return true;
+    case 'swap-type':
+      setPath(v, p, structuredClone(at(SWAPS, b)));
+      return true;
+    case 'huge-number':
+      setPath(v, p, at(huge, b));
+      return true;
+    default:
+      return false;
+  }
 }
 
 const pickArb = fc.tuple(fc.nat(), fc.nat(), fc.nat());
@@ -246,16 +255,9 @@ export function mutateBaseline(base, cls, picks) {
   const v = JSON.parse(base);
   const paths = pathsOf(v);
   const p = at(paths, a);
+  // JSON has no bigints.
+  if (mutateShared(v, p, cls, b, HUGE.filter((x) => typeof x !== 'bigint'))) return JSON.stringify(v, null, 2);
   switch (cls) {
-    case 'delete-key':
-      deletePath(v, p);
-      break;
-    case 'swap-type':
-      setPath(v, p, structuredClone(at(SWAPS, b)));
-      break;
-    case 'huge-number':
-      setPath(v, p, at(HUGE.filter((x) => typeof x !== 'bigint'), b));
-      break;
     case 'unicode':
       setPath(v, p, at(UNICODE, b));
       break;
