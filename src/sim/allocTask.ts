@@ -20,15 +20,12 @@ import type { ReclaimSteps } from '../mm/shrinker/steps.js';
 import type { TaskRef } from '../scenario/types.js';
 import type { EventLoop, Fireable } from './loop.js';
 import type { Tracepoints } from './recorder.js';
+import { runSegment, type MeterHost, type Segment } from './segment.js';
 
 /** What an allocating task needs of the machine around it. */
-export interface AllocHost {
+export interface AllocHost extends MeterHost {
   readonly loop: EventLoop;
   readonly tp: Tracepoints;
-  /** Makes `m` the meter of the work that follows; returns the one it replaces. */
-  swapMeter(m: ReclaimWork): ReclaimWork;
-  /** Simulated ns the work on the current meter costs. */
-  workNs(): number;
   /** Free pages changed. */
   noteFree(): void;
 }
@@ -40,6 +37,7 @@ export interface AllocDone {
 
 export class AllocTask implements Fireable {
   private readonly work: ReclaimWork = emptyWork();
+  private readonly segment: Segment<AllocResult> = { result: { done: false, value: undefined }, ns: 0 };
   readonly startNs: number;
   /** The result, once the steps are done and their last segment's cost is still to elapse. */
   private result: AllocResult | null = null;
@@ -57,24 +55,11 @@ export class AllocTask implements Fireable {
   fire(): void {
     const h = this.host;
     if (this.result) return this.finish(this.result);
-    // Each segment's cost on a fresh meter: `workNs` prices this segment alone.
-    const w = this.work;
-    w.shrinkNodes = w.lruScanned = w.fileReclaimed = w.anonReclaimed = 0;
-    w.shrinkerCalls = w.scanObjectsCalls = w.objectsScanned = 0;
-    const prev = h.swapMeter(w);
+    // Each segment's cost on this task's own meter: `workNs` prices this segment alone.
     const marks = h.tp.enabled.alloc_segment;
     if (marks) h.tp.emit({ kind: 'alloc_segment', task: this.task, begin: true });
-    let r: IteratorResult<unknown, AllocResult>;
-    let ns = 0;
-    try {
-      do {
-        r = this.steps.next();
-        ns = h.workNs();
-      } while (!r.done && ns === 0);
-    } finally {
-      h.swapMeter(prev);
-      if (marks) h.tp.emit({ kind: 'alloc_segment', task: this.task, begin: false });
-    }
+    const { result: r, ns } = runSegment(h, this.steps, this.work, this.segment);
+    if (marks) h.tp.emit({ kind: 'alloc_segment', task: this.task, begin: false });
     if (r.done && ns === 0) return this.finish(r.value);
     h.noteFree();
     if (r.done) this.result = r.value;

@@ -20,18 +20,15 @@ import type { TaskRef } from '../scenario/types.js';
 import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 import type { EventLoop, Fireable } from './loop.js';
 import type { Tracepoints } from './recorder.js';
+import { runSegment, type MeterHost, type Segment } from './segment.js';
 
 /** What a kswapd task needs of the machine around it. */
-export interface KswapdHost {
+export interface KswapdHost extends MeterHost {
   readonly nodes: readonly NodeMemory[];
   readonly mem: MemoryModel;
   readonly deps: ReclaimDeps;
   readonly loop: EventLoop;
   readonly tp: Tracepoints;
-  /** Makes `m` the meter of the work that follows; returns the one it replaces. */
-  swapMeter(m: ReclaimWork): ReclaimWork;
-  /** Simulated ns the work on the current meter costs. */
-  workNs(): number;
   /** Free pages changed. */
   noteFree(): void;
 }
@@ -75,7 +72,8 @@ export class KswapdTask implements Fireable {
   /** The step in progress (between two of its segments), or null. */
   private current: ReclaimSteps<'continue' | 'sleep'> | null = null;
   /** This task's own meter: other tasks' reclaim runs between its segments. */
-  private work: ReclaimWork = emptyWork();
+  private readonly work: ReclaimWork = emptyWork();
+  private readonly segment: Segment<'continue' | 'sleep'> = { result: { done: true, value: 'sleep' }, ns: 0 };
 
   /** When the step in progress started, and the cost of its segments so far. */
   private stepStartNs: SimTimeNs = DOUBLE_FIELD;
@@ -95,18 +93,7 @@ export class KswapdTask implements Fireable {
     const step = this.current;
     const marks = h.tp.enabled.kswapd_segment;
     if (marks) h.tp.emit({ kind: 'kswapd_segment', nid, begin: true, busyNs: 0 });
-    this.work = emptyWork();
-    const prev = h.swapMeter(this.work);
-    let r: IteratorResult<unknown, 'continue' | 'sleep'>;
-    let ns = 0;
-    try {
-      do {
-        r = step.next();
-        ns = h.workNs();
-      } while (!r.done && ns === 0);
-    } finally {
-      h.swapMeter(prev);
-    }
+    const { result: r, ns } = runSegment(h, step, this.work, this.segment);
     if (marks) h.tp.emit({ kind: 'kswapd_segment', nid, begin: false, busyNs: ns });
     const end = h.loop.now + ns;
     this.busyUntil = end;

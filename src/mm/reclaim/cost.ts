@@ -55,6 +55,12 @@ export const emptyWork = (): ReclaimWork => ({
   objectsScanned: 0,
 });
 
+/** Zeroes `w` for the next piece of work (a reused meter). */
+export function resetWork(w: ReclaimWork): void {
+  w.shrinkNodes = w.lruScanned = w.fileReclaimed = w.anonReclaimed = 0;
+  w.shrinkerCalls = w.scanObjectsCalls = w.objectsScanned = 0;
+}
+
 /**
  * The most one piece of reclaim work may cost: 2^50 ns (about 13 days). Work counts come from
  * bigint shrinker counts (up to ULONG_MAX/2 objects scanned) and can price a pass beyond any
