@@ -26,8 +26,8 @@ import {
 /** One shrinker's identity and end state, as the machine reports it (the recorders add the rest). */
 export type ShrinkerEnd = Pick<ShrinkerStats, 'name' | 'symbol' | 'seeks' | 'batch' | 'numaAware' | 'memcgAware' | 'deferredEnd' | 'countEnd'>;
 
-/** One Binder process at the end, as the machine reports it (allocations come from the statistics). */
-export type BinderProcEnd = Pick<BinderProcStats, 'name' | 'driver' | 'pages' | 'highWatermark' | 'refaults' | 'reclaimed' | 'dead'>;
+/** One Binder process at the end, as the machine reports it (its allocation counters are the machine's own). */
+export type BinderProcEnd = Pick<BinderProcStats, 'name' | 'driver' | 'pages' | 'highWatermark' | 'refaults' | 'reclaimed' | 'allocations' | 'allocFailures' | 'dead'>;
 
 /** The machine at the end of the run. */
 export interface MachineEnd {
@@ -73,7 +73,6 @@ export interface RunStatistics {
     readonly stops: number;
     readonly deferredMax: bigint;
   };
-  readonly procs: ReadonlyMap<string, { readonly allocations: number; readonly failures: Readonly<Record<string, number>> }>;
   readonly tally: ReadonlyMap<string, number>;
 }
 
@@ -118,20 +117,17 @@ export function buildResult(input: BuildInput): RunResult {
     };
   });
 
-  const procs: BinderProcStats[] = mc.procs.map((p) => {
-    const pc = stats.procs.get(p.name) ?? { allocations: 0, failures: {} };
-    return {
-      name: p.name,
-      driver: p.driver,
-      pages: p.pages,
-      highWatermark: p.highWatermark,
-      refaults: p.refaults,
-      reclaimed: p.reclaimed,
-      allocations: pc.allocations,
-      allocFailures: sortKeys(pc.failures),
-      dead: p.dead,
-    };
-  });
+  const procs: BinderProcStats[] = mc.procs.map((p) => ({
+    name: p.name,
+    driver: p.driver,
+    pages: p.pages,
+    highWatermark: p.highWatermark,
+    refaults: p.refaults,
+    reclaimed: p.reclaimed,
+    allocations: p.allocations,
+    allocFailures: sortKeys(p.allocFailures),
+    dead: p.dead,
+  }));
 
   const reclaim = [...stats.rows].sort((a, b) => cmp(a.path, b.path) || b.priority - a.priority || cmp(a.gfp, b.gfp));
   const directStalls = [...stats.stalls].sort((a, b) => cmp(a.comm, b.comm) || a.pid - b.pid || cmp(a.owner, b.owner));

@@ -648,9 +648,11 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
         deferredEnd: this.registry.totalDeferred(e.view),
         countEnd: this.countOf(i),
       })),
-      procs: this.binder.system.procs.map((p) => ({
+      procs: this.binder.system.procs.map((p, i) => ({
         name: p.name,
         driver: p.driver,
+        allocations: this.binder.txCountsOf(i).allocations,
+        allocFailures: this.binder.txCountsOf(i).failures,
         pages: p.pages.counts(),
         highWatermark: p.pages.pagesHigh,
         refaults: p.pages.stats.refaults,

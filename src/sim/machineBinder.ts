@@ -23,12 +23,25 @@ const BINDER_PAGE_GFP = gfp(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
 const OK: VerbResult = Object.freeze({ ok: true });
 const NO_BUFFER: VerbResult = Object.freeze({ ok: false, error: 'ENOENT' });
 
+/** One process's buffer allocations: successes, and failures by errno. */
+export interface TxCounts {
+  allocations: number;
+  failures: Record<string, number>;
+}
+
 export class MachineBinder {
   readonly system: BinderSystem;
   /** Pages the memory model holds for Binder (may lag `installed` if memory ran out). */
   private accounted = 0;
   private readonly labels: (Array<() => Iterable<readonly [BufferHandle, string]>> | undefined)[] = [];
   private readonly allocEv: { kind: 'binder_alloc'; proc: string; error: string | null } = { kind: 'binder_alloc', proc: '', error: null };
+  /**
+   * Per process (by `procs` index): buffers allocated and failures by errno, the counters the
+   * result reports. Kept here, as the driver keeps its own `binder_stats`, rather than counted
+   * by a recorder from an event per transaction: the `binder_alloc` event is built only when
+   * a recorder (the timeline) wants each transaction.
+   */
+  private readonly txCounts: TxCounts[] = [];
 
   constructor(private readonly m: Machine) {
     const r = m.resolved;
@@ -102,12 +115,25 @@ export class MachineBinder {
     return this.system.procs.map((p) => new Map(p.skips));
   }
 
-  /** Tells the recorders a buffer allocation's outcome (known processes only). */
+  /** Counts a script step's buffer allocation and tells the recorders (known processes only). */
   noteAlloc(proc: string, error: string | null): void {
-    if (this.system.proc(proc)) this.emitAlloc(proc, error);
+    const i = this.system.procIndex(proc);
+    if (i >= 0) this.noteTx(i, proc, error);
   }
 
-  private emitAlloc(proc: string, error: string | null): void {
+  /** Process `i`'s transaction counters (zero if it never allocated). */
+  txCountsOf(i: number): Readonly<TxCounts> {
+    return this.txCounts[i] ?? { allocations: 0, failures: {} };
+  }
+
+  private noteTx(i: number, proc: string, error: string | null): void {
+    let c = this.txCounts[i];
+    if (c === undefined) {
+      for (let k = this.txCounts.length; k <= i; k++) this.txCounts.push({ allocations: 0, failures: {} });
+      c = this.txCounts[i] as TxCounts;
+    }
+    if (error === null) c.allocations++;
+    else c.failures[error] = (c.failures[error] ?? 0) + 1;
     const tp = this.m.tp;
     if (!tp.enabled.binder_alloc) return;
     const ev = this.allocEv;
@@ -137,7 +163,7 @@ export class MachineBinder {
     const r = sys.allocTx(p, data, offsets, oneway, task);
     this.sync(task);
     const ok = r instanceof CBuffer || r instanceof RustRange;
-    this.emitAlloc(p.name, ok ? null : (r as BinderFailure).error);
+    this.noteTx(proc, p.name, ok ? null : (r as BinderFailure).error);
     return ok ? r : null;
   }
 

@@ -1,8 +1,9 @@
 /**
  * The run's statistics: shrinker calls by shrinker, reclaim passes by (path, priority, gfp),
  * skips by reason, page-level counters (kswapd wakeups, direct reclaims and their stalls,
- * pages reclaimed), the lowest free memory seen, Binder allocations by process, and the tally
- * of reclaim tracepoints (counted whether or not lines are kept).
+ * pages reclaimed), the lowest free memory seen, and the tally of reclaim tracepoints (counted
+ * whether or not lines are kept). Binder's allocations per process are the machine's own
+ * counters (sim/machineBinder.ts), not counted here from an event per transaction.
  */
 import { formatGfp, type GfpMask } from '../../mm/gfp.js';
 import type { KernelProfile } from '../../mm/shrinker/types.js';
@@ -29,11 +30,6 @@ export interface PassRow {
   passes: number;
   reclaimedPages: number;
   slabFreed: bigint;
-}
-
-export interface ProcCounters {
-  allocations: number;
-  failures: Record<string, number>;
 }
 
 type MutableStall = { -readonly [K in keyof DirectStallRow]: DirectStallRow[K] };
@@ -66,7 +62,6 @@ export class StatisticsRecorder implements Recorder {
     'alloc_failure',
     'oom_kill',
     'free_pages',
-    'binder_alloc',
   ];
   readonly rows = new Map<string, PassRow>();
   readonly skips = new Map<string, number>();
@@ -76,11 +71,8 @@ export class StatisticsRecorder implements Recorder {
   readonly stalls = new Map<string, MutableStall>();
   /** By the machine's shrinker index. */
   readonly shrinkers: ShrinkerCounters[] = [];
-  readonly procs = new Map<string, ProcCounters>();
   /** Reclaim tracepoints by name. */
   readonly tally = new Map<string, number>();
-  private lastProc: string | null = null;
-  private lastCounters: ProcCounters | undefined = undefined;
 
   constructor(private readonly profile: KernelProfile) {}
 
@@ -94,7 +86,6 @@ export class StatisticsRecorder implements Recorder {
       kswapdBusyNs: this.kswapdBusyNs,
       stalls: this.stalls.values(),
       shrinker: (entry) => this.shrinker(entry),
-      procs: this.procs,
       tally: this.tally,
     };
   }
@@ -128,9 +119,7 @@ export class StatisticsRecorder implements Recorder {
 
   on(e: SimEvent): void {
     switch (e.kind) {
-      // The two kinds of every Binder transaction first (a switch on strings tests in order).
-      case 'binder_alloc':
-        return this.binderAlloc(e.proc, e.error);
+      // The frequent kind first (a switch on strings tests in order).
       case 'free_pages':
         if (e.free < this.minFree) this.minFree = e.free;
         return;
@@ -197,6 +186,7 @@ export class StatisticsRecorder implements Recorder {
         this.count('mark_victim');
         return;
       case 'binder_trace':
+      case 'binder_alloc':
       case 'alloc_segment':
       case 'kswapd_step':
       case 'shrink_node':
@@ -210,19 +200,6 @@ export class StatisticsRecorder implements Recorder {
       default:
         assertNever(e);
     }
-  }
-
-  /** One Binder buffer allocation of `proc` (the last process's counters are kept at hand). */
-  private binderAlloc(proc: string, error: string | null): void {
-    let pc = proc === this.lastProc ? this.lastCounters : this.procs.get(proc);
-    if (!pc) {
-      pc = { allocations: 0, failures: {} };
-      this.procs.set(proc, pc);
-    }
-    this.lastProc = proc;
-    this.lastCounters = pc;
-    if (error === null) pc.allocations++;
-    else pc.failures[error] = (pc.failures[error] ?? 0) + 1;
   }
 
   private stall(e: Extract<SimEvent, { kind: 'direct_reclaim' }>): void {
