@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The CLI as scripts/bundle.mjs bundles it (dist/cli/main.js and its dependencies): a
+// 1-second run starts in about 60 % of the CPU time the ~230 separate modules took.
+import { main } from '../dist/cli-bundle/main.js';
 
 // A reader that stops early (`shrinksim run --json - | head`) closes the pipe: that is the
 // reader's choice, not an error of ours. Leave quietly, as `cat` would, with no stack trace.

@@ -10,6 +10,8 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 
 const bin = (name) => join('node_modules', '.bin', name);
 
 if (run(bin('tsc'), ['-p', 'tsconfig.json']) !== 0) process.exit(1);
+// The CLI the tests spawn (bin/shrinksim.js) runs the bundle of what tsc just wrote.
+if (run(process.execPath, ['scripts/bundle.mjs']) !== 0) process.exit(1);
 if (run(bin('tsc'), ['-p', 'tsconfig.test.json', '--noEmit']) !== 0) process.exit(1);
 
 const dir = mkdtempSync(join(tmpdir(), 'shrinksim-test-'));

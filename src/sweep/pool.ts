@@ -5,19 +5,19 @@
  * deterministic), and the rows are put in run order (point, then seed) whatever order the
  * workers finish in, so the output is the same for any pool size.
  *
- * Workers load the built JavaScript (dist/sweep/worker.js): the path below is the same from
- * src/sweep/ (tests) and dist/sweep/ (the CLI).
+ * Workers load the built JavaScript (dist/sweep/worker.js, as tsc writes it), found from the
+ * package root: the same from src/ (tests), dist/ and the bundled CLI.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Metrics } from '../report/metrics.js';
 import { UserError } from '../util/errors.js';
+import { packageRoot } from '../util/packageRoot.js';
 import type { SweepPlan } from './plan.js';
 import type { RunAnswer, RunTask } from './worker.js';
-
-const WORKER = new URL('../../dist/sweep/worker.js', import.meta.url);
 
 /** One run's outcome: a row of the tidy result. */
 export interface SweepRow {
@@ -42,11 +42,11 @@ export const allRuns = (plan: SweepPlan): number[] => Array.from({ length: plan.
 
 /** Runs the runs and returns their rows sorted by point, then seed order. */
 export async function runSweep(plan: SweepPlan, opts: PoolOptions = {}): Promise<SweepRow[]> {
-  const workerFile = fileURLToPath(WORKER);
+  const workerFile = join(packageRoot(), 'dist', 'sweep', 'worker.js');
   if (!existsSync(workerFile)) throw new UserError(`${workerFile}: missing; build first (npm run build)`);
   const runs = opts.runs ?? allRuns(plan);
   const threads = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), runs.length || 1));
-  const pool = new Piscina<RunTask, RunAnswer>({ filename: WORKER.href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  const pool = new Piscina<RunTask, RunAnswer>({ filename: pathToFileURL(workerFile).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const S = plan.seeds.length;
   const out = new Array<SweepRow | undefined>(runs.length);
   let done = 0;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { captureIo } from '../captureIo.js';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { DEFAULT_SCENARIO } from '../../src/cli/commands/run.js';
+import { defaultScenario } from '../../src/cli/commands/run.js';
 import { VERSION } from '../../src/version.js';
 
 const io = captureIo();
@@ -32,8 +32,8 @@ script:
 
 describe('shrinksim run', () => {
   it('the default scenario is found relative to the package', () => {
-    expect(DEFAULT_SCENARIO.endsWith(join('scenarios', 'default.yaml'))).toBe(true);
-    expect(readFileSync(DEFAULT_SCENARIO, 'utf8')).toMatch(/^# /);
+    expect(defaultScenario().endsWith(join('scenarios', 'default.yaml'))).toBe(true);
+    expect(readFileSync(defaultScenario(), 'utf8')).toMatch(/^# /);
   });
 
   it('prints a summary (no colour off a TTY) and writes JSON, CSV and trace', async () => {

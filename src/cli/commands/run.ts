@@ -6,7 +6,7 @@
  * any is written, and each is written atomically.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { RunArgs } from '../parse.js';
 import { renderCsv } from '../../report/csv.js';
 import { renderCsvLong } from '../../report/csvLong.js';
@@ -22,15 +22,16 @@ import type { ResolvedScenario } from '../../scenario/types.js';
 import { runScenario } from '../../sim/run.js';
 import { UserError } from '../../util/errors.js';
 import { resolveLimits, type RunLimits } from '../../util/limits.js';
+import { packageRoot } from '../../util/packageRoot.js';
 import { VERSION } from '../../version.js';
 
-/** The package root (three levels up from src/cli/commands or dist/cli/commands). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
+/** The bundled default scenario's path. */
+export const defaultScenario = (): string => join(packageRoot(), 'scenarios', 'default.yaml');
 
 /** The scenario file to load and the label outputs name it by. */
 export function scenarioSource(arg: string | undefined): { file: string; label: string } {
   if (arg !== undefined) return { file: arg, label: arg };
+  const DEFAULT_SCENARIO = defaultScenario();
   if (!existsSync(DEFAULT_SCENARIO)) throw new UserError(`${DEFAULT_SCENARIO}: the bundled default scenario is missing`);
   return { file: DEFAULT_SCENARIO, label: 'scenarios/default.yaml' };
 }
