@@ -33,5 +33,10 @@ await build({
   // Dependencies written as CommonJS (yaml, commander, seedrandom, …) call `require` for
   // node's built-ins: an ES module has none, so each chunk makes one.
   banner: { js: "import { createRequire as __shrinksimRequire } from 'node:module'; const require = __shrinksimRequire(import.meta.url);" },
+  // Linked source maps (.map files beside the chunks): an internal error's stack names chunk
+  // lines; `NODE_OPTIONS=--enable-source-maps` turns them into the module files of dist/
+  // (tsc's output, named after src/) and their lines. Nothing is
+  // read at run time without that flag.
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
