@@ -45,9 +45,14 @@ export class EventQueue<T> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent] as number;
-      if (pt < timeNs || (pt === timeNs && (seqs[parent] as number) < seq)) break;
+      // The parent's seq is read and compared even when the times differ: a load or compare
+      // that only ties ran would have no type feedback until the first tie, which then
+      // deoptimized every caller the push is inlined into (the generators' hot `fire`s).
+      const ps = seqs[parent] as number;
+      const seqBefore = ps < seq;
+      if (pt < timeNs || (pt === timeNs && seqBefore)) break;
       times[i] = pt;
-      seqs[i] = seqs[parent] as number;
+      seqs[i] = ps;
       payloads[i] = payloads[parent];
       i = parent;
     }

@@ -77,6 +77,7 @@ export class KswapdTask implements Fireable {
 
   /** When the step in progress started, and the cost of its segments so far. */
   private stepStartNs: SimTimeNs = DOUBLE_FIELD;
+  private freeBefore = new Float64Array(0);
   private stepBusyNs = 0;
 
   /** One segment of a balance_pgdat step (segments that cost nothing run on at once). */
@@ -84,7 +85,12 @@ export class KswapdTask implements Fireable {
     const h = this.host;
     const nodes = h.nodes;
     const nid = this.kswapd.node.nid;
-    const before = nodes.map((n) => n.free);
+    // Free pages per node before the segment, in a reused array (one allocation per task, and
+    // one elements kind: a fresh `map` result is small ints or doubles by the values it holds,
+    // which deoptimized this method when a new run's first array took the other kind).
+    let before = this.freeBefore;
+    if (before.length !== nodes.length) before = this.freeBefore = new Float64Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) before[i] = (nodes[i] as (typeof nodes)[number]).free;
     if (!this.current) {
       this.current = this.kswapd.steps(h.mem, h.deps);
       this.stepStartNs = h.loop.now;

@@ -18,6 +18,7 @@ import { CBuffer } from '../binder/cAlloc.js';
 import type { BinderFailure } from '../binder/env.js';
 import { RustRange } from '../binder/rustAlloc.js';
 import type { Machine } from './machine.js';
+import { objectArray } from '../util/objectArray.js';
 
 const BINDER_PAGE_GFP = gfp(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
 const OK: VerbResult = Object.freeze({ ok: true });
@@ -41,7 +42,7 @@ export class MachineBinder {
    * by a recorder from an event per transaction: the `binder_alloc` event is built only when
    * a recorder (the timeline) wants each transaction.
    */
-  private readonly txCounts: TxCounts[] = [];
+  private readonly txCounts: TxCounts[] = objectArray<TxCounts>();
 
   constructor(private readonly m: Machine) {
     const r = m.resolved;
@@ -58,6 +59,9 @@ export class MachineBinder {
       registry: m.registry,
       shrinker: { seeks: r.binder.shrinker.seeks, batch: r.binder.shrinker.batch },
     });
+    // One entry per process from the start: a read past the end (the first transaction of a
+    // process) would deoptimize the code that earlier runs optimized.
+    for (let i = 0; i < this.system.procs.length; i++) this.txCounts.push({ allocations: 0, failures: {} });
   }
 
   /** Installed Binder pages over all processes (the system's running count). */
@@ -127,11 +131,7 @@ export class MachineBinder {
   }
 
   private noteTx(i: number, proc: string, error: string | null): void {
-    let c = this.txCounts[i];
-    if (c === undefined) {
-      for (let k = this.txCounts.length; k <= i; k++) this.txCounts.push({ allocations: 0, failures: {} });
-      c = this.txCounts[i] as TxCounts;
-    }
+    const c = this.txCounts[i] as TxCounts;
     if (error === null) c.allocations++;
     else c.failures[error] = (c.failures[error] ?? 0) + 1;
     const tp = this.m.tp;

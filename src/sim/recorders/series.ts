@@ -10,17 +10,29 @@ export class SeriesRecorder implements Recorder {
   readonly name = 'series';
   readonly kinds: readonly SimEventKind[] = ['shrinker_outcome', 'sample'];
   readonly rows: Sample[] = [];
-  /** By the machine's shrinker index: Σ nr_scanned and objects freed so far. */
-  private readonly scanned: bigint[] = [];
-  private readonly freed: bigint[] = [];
+  /**
+   * By the machine's shrinker index: Σ nr_scanned and objects freed so far. Packed arrays of
+   * bigints from the start, grown by push: every run's arrays then have the one shape the
+   * optimized code of earlier runs saw (a `[]` starts as small integers and a write past its
+   * end makes it holey).
+   */
+  private readonly scanned = packedBigints();
+  private readonly freed = packedBigints();
 
   on(e: SimEvent): void {
     switch (e.kind) {
       case 'shrinker_outcome': {
         const r = e.outcome.result;
         if (r.kind === 'skipped') return;
-        this.scanned[e.entry] = (this.scanned[e.entry] ?? 0n) + r.stats.scanned;
-        this.freed[e.entry] = (this.freed[e.entry] ?? 0n) + r.stats.freed;
+        const i = e.entry;
+        const scanned = this.scanned;
+        const freed = this.freed;
+        while (scanned.length <= i) {
+          scanned.push(0n);
+          freed.push(0n);
+        }
+        scanned[i] = (scanned[i] as bigint) + r.stats.scanned;
+        freed[i] = (freed[i] as bigint) + r.stats.freed;
         return;
       }
       case 'sample': {
@@ -36,4 +48,11 @@ export class SeriesRecorder implements Recorder {
         return;
     }
   }
+}
+
+/** An empty array whose elements are already of the kind that holds bigints. */
+function packedBigints(): bigint[] {
+  const a = [0n];
+  a.pop();
+  return a;
 }
