@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'shrinksim.js');
-const BUILT = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
+const BUILT = existsSync(join(ROOT, 'dist', 'cli-bundle', 'main.js'));
 
 /** Runs the binary, reads `bytes` of its stdout, then closes the pipe; resolves with its exit and stderr. */
 function readThenClose(args: string[], bytes: number): Promise<{ code: number | null; signal: string | null; stderr: string; got: string }> {
