@@ -184,6 +184,8 @@ export class CBinderAlloc {
       // pair counted once per reused page.
       const first = start >> Pg.SHIFT;
       const last = end >> Pg.SHIFT;
+      // No whole page (most buffers are smaller than a page): no call into the list.
+      if (last <= first) return;
       const pages = this.pages;
       const removed = pages.lruDelInstalled(first, last);
       const reused = pages.freelist.maskedMatched;
@@ -246,8 +248,12 @@ export class CBinderAlloc {
     if (counts !== undefined) {
       // Only tallies wanted: the installed pages, in ascending order, onto the list's tail
       // in one pass over the flags.
+      const first = start >> Pg.SHIFT;
+      const last = end >> Pg.SHIFT;
+      // No whole page (most buffers are smaller than a page): no call into the list.
+      if (last <= first) return;
       const pages = this.pages;
-      const listed = pages.lruAddInstalled(start >> Pg.SHIFT, end >> Pg.SHIFT);
+      const listed = pages.lruAddInstalled(first, last);
       const added = pages.freelist.maskedMatched;
       this.warnings.lruAddDuplicate += added - listed;
       counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
