@@ -172,24 +172,6 @@ export class CBinderAlloc {
     this.env.emit({ name: 'binder_update_page_range', proc: this.env.pid, allocate, offset: start, size: sizeTDiff(end, start) }, 1);
   }
 
-  /**
-   * The list ids of the installed pages of [start, end) (page-aligned), ascending, into the
-   * freelist's scratch array; returns how many. `noteHigh`: a page not installed yet raises
-   * pagesHigh (the allocation's walk meets the pages it is about to install).
-   */
-  private installedIn(start: number, end: number, noteHigh: boolean): number {
-    const flags = this.pageFlags;
-    const pages = this.pages;
-    const items = pages.freelist.scratch;
-    const base = pages.base;
-    let n = 0;
-    for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {
-      if ((flags[i]! & Pg.INSTALLED) !== 0) items[n++] = base + i;
-      else if (noteHigh && i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
-    }
-    return n;
-  }
-
   /** Freelist removal of an allocation's pages (`binder_lru_freelist_del`), traced always. */
   private freelistDel(start: number, end: number): void {
     if (this.kernel === '6.1') return this.updatePageRangeAlloc61(start, end);
@@ -197,14 +179,24 @@ export class CBinderAlloc {
     const flags = this.pageFlags;
     const counts = this.env.counts;
     if (counts !== undefined) {
-      // Only tallies wanted: the same walk, the start/end pair counted once per reused page,
-      // and the reused pages taken off the list in one call (the list's order does not
-      // depend on the order of removals).
-      const reused = this.installedIn(start, end, true);
-      if (reused !== 0) {
-        this.warnings.lruDelMissing += reused - this.pages.lruDelItems(this.pages.freelist.scratch, reused);
-        counts[ID_ALLOC_LRU_START] = counts[ID_ALLOC_LRU_START]! + reused;
-        counts[ID_ALLOC_LRU_END] = counts[ID_ALLOC_LRU_END]! + reused;
+      // Only tallies wanted: the installed pages taken off the list in one pass over the
+      // flags (the list's order does not depend on the order of removals), the start/end
+      // pair counted once per reused page.
+      const first = start >> Pg.SHIFT;
+      const last = end >> Pg.SHIFT;
+      // No whole page (most buffers are smaller than a page): no call into the list.
+      if (last <= first) return;
+      const pages = this.pages;
+      const removed = pages.lruDelInstalled(first, last);
+      const reused = pages.freelist.maskedMatched;
+      this.warnings.lruDelMissing += reused - removed;
+      counts[ID_ALLOC_LRU_START] = counts[ID_ALLOC_LRU_START]! + reused;
+      counts[ID_ALLOC_LRU_END] = counts[ID_ALLOC_LRU_END]! + reused;
+      // A page not installed yet raises pagesHigh: the last such page of the range decides.
+      if (reused < last - first) {
+        let i = last - 1;
+        while ((flags[i]! & Pg.INSTALLED) !== 0) i--;
+        if (i + 1 > pages.pagesHigh) pages.pagesHigh = i + 1;
       }
       return;
     }
@@ -255,13 +247,17 @@ export class CBinderAlloc {
     const counts = this.env.counts;
     if (counts !== undefined) {
       // Only tallies wanted: the installed pages, in ascending order, onto the list's tail
-      // in one call.
-      const added = this.installedIn(start, end, false);
-      if (added !== 0) {
-        this.warnings.lruAddDuplicate += added - this.pages.lruAddItems(this.pages.freelist.scratch, added);
-        counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
-        counts[ID_FREE_LRU_END] = counts[ID_FREE_LRU_END]! + added;
-      }
+      // in one pass over the flags.
+      const first = start >> Pg.SHIFT;
+      const last = end >> Pg.SHIFT;
+      // No whole page (most buffers are smaller than a page): no call into the list.
+      if (last <= first) return;
+      const pages = this.pages;
+      const listed = pages.lruAddInstalled(first, last);
+      const added = pages.freelist.maskedMatched;
+      this.warnings.lruAddDuplicate += added - listed;
+      counts[ID_FREE_LRU_START] = counts[ID_FREE_LRU_START]! + added;
+      counts[ID_FREE_LRU_END] = counts[ID_FREE_LRU_END]! + added;
       return;
     }
     for (let i = start >> Pg.SHIFT, last = end >> Pg.SHIFT; i < last; i++) {

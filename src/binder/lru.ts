@@ -43,15 +43,11 @@ export class BinderFreelist extends ListLru {
   }
 
   /**
-   * Room for one process's page ids (a mapping has at most 1,024 pages), which the allocator
-   * fills with the pages of one range before adding or deleting them in one call. Shared by
-   * every process on this freelist: it only lives during one call.
+   * `addPage` of the ids `base + i` for the i in [from, to) whose `flags[i] & bit` is set,
+   * ascending; returns how many were added (`maskedMatched`: how many the flags selected).
    */
-  readonly scratch = new Int32Array(1024);
-
-  /** `addPage` of `items[0..n)` in order; returns how many were added (the rest were listed). */
-  addPages(items: Int32Array, n: number): number {
-    return this.addNodeLevelMany(items, n, 0);
+  addPagesMasked(base: number, flags: Uint8Array, bit: number, from: number, to: number): number {
+    return this.addNodeLevelMasked(base, flags, bit, from, to, 0);
   }
 
   /** Items of the list Binder pages live on, head (oldest) first. Allocates: tests/reports only. */

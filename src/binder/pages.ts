@@ -93,19 +93,23 @@ export class BinderPages {
   }
 
   /**
-   * `lruAdd` of the pages whose global ids (`base + index`) are `items[0..n)`, in order;
-   * returns how many were added (the others were listed already).
+   * `lruAdd` of the installed pages among [from, to), ascending, in one pass over the flags
+   * (no id array); returns how many were added. `freelist.maskedMatched` then says how many
+   * were installed (the others of those were listed already).
    */
-  lruAddItems(items: Int32Array, n: number): number {
-    const added = this.freelist.addPages(items, n);
+  lruAddInstalled(from: number, to: number): number {
+    const added = this.freelist.addPagesMasked(this.base, this.flags, PAGE_INSTALLED, from, to);
     this.nrLru += added;
     this.stats.lruAdds += added;
     return added;
   }
 
-  /** `lruDel` of the pages whose global ids are `items[0..n)`; returns how many were listed. */
-  lruDelItems(items: Int32Array, n: number): number {
-    const removed = this.freelist.delMany(items, n);
+  /**
+   * `lruDel` of the installed pages among [from, to) in one pass; returns how many were
+   * listed. `freelist.maskedMatched` then says how many were installed.
+   */
+  lruDelInstalled(from: number, to: number): number {
+    const removed = this.freelist.delMasked(this.base, this.flags, PAGE_INSTALLED, from, to);
     this.nrLru -= removed;
     this.stats.lruReuses += removed;
     return removed;

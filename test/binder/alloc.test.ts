@@ -15,7 +15,10 @@ import {
   type BinderSystem,
   type StepOutcome,
 } from '../../src/binder/index.js';
-import { CBinderAlloc } from '../../src/binder/cAlloc.js';
+import { CBinderAlloc, CBuffer } from '../../src/binder/cAlloc.js';
+import { BinderFreelist } from '../../src/binder/lru.js';
+import { BinderProc, lruStatusOf } from '../../src/binder/proc.js';
+import { BINDER_EVENT_ID, BINDER_EVENT_NAMES, type BinderTraceEvent } from '../../src/binder/trace.js';
 import { validate } from '../../src/binder/rbtree.js';
 import { RustBinderAlloc } from '../../src/binder/rustAlloc.js';
 
@@ -189,5 +192,65 @@ describe.each(['c', 'rust'] as const)('invariants under random traffic (%s drive
       }),
       { numRuns: 150, seed: 42 },
     );
+  });
+});
+
+describe('C allocator: the tally-array path agrees with the per-page record path', () => {
+  /** mulberry32: the same traffic for both processes. */
+  const rng = (seed: number) => {
+    let s = seed >>> 0;
+    return () => {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 15), z | 1);
+      z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+      return (z ^ (z >>> 14)) >>> 0;
+    };
+  };
+
+  it('same pages_high, page stats, warnings, freelist order and tracepoint counts under random traffic', () => {
+    // Records: no tally, every event through emit. Tallies: the array the allocator bumps.
+    const names = new Map<string, number>();
+    const emit = (e: BinderTraceEvent): void => void names.set(e.name, (names.get(e.name) ?? 0) + 1);
+    const counts = new Float64Array(64);
+    const listA = new BinderFreelist(256);
+    const listB = new BinderFreelist(256);
+    const spec = { name: 'p', pid: 1, mmapBytes: 1 << 20, driver: 'c' as const };
+    const a = new BinderProc(spec, 0, listA, { now: () => 0, emit, waited: () => {} });
+    const b = new BinderProc(spec, 0, listB, { now: () => 0, emit: () => {}, waited: () => {}, tally: () => true, counts });
+    const allocA = a.alloc as CBinderAlloc;
+    const allocB = b.alloc as CBinderAlloc;
+    const next = rng(99);
+    const ringA: (CBuffer | null)[] = new Array(24).fill(null);
+    const ringB: (CBuffer | null)[] = new Array(24).fill(null);
+    const highs = new Set<number>();
+    for (let t = 0; t < 3000; t++) {
+      const slot = t % ringA.length;
+      if (ringA[slot]) allocA.freeBuf(ringA[slot]!);
+      if (ringB[slot]) allocB.freeBuf(ringB[slot]!);
+      const base = 16 << next() % 13;
+      const size = base + (next() % base);
+      const ra = allocA.newBufSized(size, 0, 0, false);
+      const rb = allocB.newBufSized(size, 0, 0, false);
+      ringA[slot] = ra instanceof CBuffer ? ra : null;
+      ringB[slot] = rb instanceof CBuffer ? rb : null;
+      expect(rb instanceof CBuffer ? rb.start : rb).toEqual(ra instanceof CBuffer ? ra.start : ra);
+      if (t % 32 === 31) {
+        const budget = next() % 64;
+        listA.walk((item, list) => lruStatusOf(a.isolate(item, list, 0, emit)), undefined, budget);
+        listB.walk((item, list) => lruStatusOf(b.isolate(item, list, 0, () => {})), undefined, budget);
+      }
+      expect(b.pages.pagesHigh).toBe(a.pages.pagesHigh);
+      highs.add(a.pages.pagesHigh);
+    }
+    // pages_high moved many times, and the walks freed pages that were installed again.
+    expect(highs.size).toBeGreaterThan(10);
+    expect(a.pages.stats.refaults).toBeGreaterThan(100);
+    expect(b.pages.stats).toEqual(a.pages.stats);
+    expect(b.pages.counts()).toEqual(a.pages.counts());
+    expect(allocB.warnings).toEqual({ lruDelMissing: 0, lruAddDuplicate: 0 });
+    expect(allocA.warnings).toEqual({ lruDelMissing: 0, lruAddDuplicate: 0 });
+    expect(listB.items()).toEqual(listA.items());
+    for (const name of BINDER_EVENT_NAMES) expect([name, counts[BINDER_EVENT_ID[name]]]).toEqual([name, names.get(name) ?? 0]);
   });
 });

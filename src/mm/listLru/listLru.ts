@@ -325,6 +325,114 @@ export class ListLru {
   }
 
   /**
+   * How many ids the mask selected in the last `addNodeLevelMasked` / `delMasked` call (the
+   * caller's count of its present members, whether or not the list changed for each).
+   */
+  maskedMatched = 0;
+
+  /**
+   * `addNodeLevelMany` of the ids `base + i`, ascending, for each i in [from, to) with
+   * `(mask[i] & bit) !== 0`: a caller adding the present members of a run of ids (Binder the
+   * installed pages of a range) in one pass, without first copying them into an id array.
+   * Returns how many were added; `maskedMatched` says how many the mask selected.
+   */
+  addNodeLevelMasked(base: number, mask: Uint8Array, bit: number, from: number, to: number, nid: number): number {
+    // A memcg-aware lru, or ids beyond the arrays (growth as addNodeLevelMany grows): the
+    // one-item path, rare.
+    if (this.memcgAware || base + to > this.owner.length) {
+      let matched = 0;
+      let added = 0;
+      for (let i = from; i < to; i++) {
+        if ((mask[i]! & bit) === 0) continue;
+        matched++;
+        if (this.memcgAware ? this.add(base + i, nid, -1) : this.addNodeLevel(base + i, nid)) added++;
+      }
+      this.maskedMatched = matched;
+      return added;
+    }
+    this.checkUnlocked(nid, 'list_lru_add');
+    const next = this.next;
+    const prev = this.prev;
+    const owner = this.owner;
+    let head = this.head[nid]!;
+    let tail = this.tail[nid]!;
+    let matched = 0;
+    let added = 0;
+    for (let i = from; i < to; i++) {
+      if ((mask[i]! & bit) === 0) continue;
+      matched++;
+      const item = base + i;
+      if (owner[item] !== NIL) continue;
+      // linkTail(nid, item)
+      prev[item] = tail;
+      next[item] = NIL;
+      if (tail === NIL) head = item;
+      else next[tail] = item;
+      tail = item;
+      owner[item] = nid;
+      added++;
+    }
+    this.head[nid] = head;
+    this.tail[nid] = tail;
+    this.nrItems[nid]! += added;
+    this.nodeTotal[nid]! += added;
+    this.maskedMatched = matched;
+    return added;
+  }
+
+  /**
+   * `delMany` of the ids `base + i` for each i in [from, to) with `(mask[i] & bit) !== 0`, in
+   * one pass (see `addNodeLevelMasked`). Returns how many were listed (and are now on no
+   * list); `maskedMatched` says how many the mask selected.
+   */
+  delMasked(base: number, mask: Uint8Array, bit: number, from: number, to: number): number {
+    let matched = 0;
+    let removed = 0;
+    if (this.memcgAware) {
+      for (let i = from; i < to; i++) {
+        if ((mask[i]! & bit) === 0) continue;
+        matched++;
+        if (this.del(base + i)) removed++;
+      }
+      this.maskedMatched = matched;
+      return removed;
+    }
+    const next = this.next;
+    const prev = this.prev;
+    const owner = this.owner;
+    const head = this.head;
+    const tail = this.tail;
+    const nrItems = this.nrItems;
+    const nodeTotal = this.nodeTotal;
+    const lockHeld = this.lockHeldArr;
+    for (let i = from; i < to; i++) {
+      if ((mask[i]! & bit) === 0) continue;
+      matched++;
+      const item = base + i;
+      if (!(item >= 0 && item < owner.length)) continue;
+      // Not memcg-aware: the item's sublist is the node-level list of its node, id = nid.
+      const s = owner[item]!;
+      if (s === NIL) continue;
+      if (lockHeld[s] === 1) this.checkUnlocked(s, 'list_lru_del');
+      // unlink(s, item)
+      const p = prev[item]!;
+      const x = next[item]!;
+      if (p === NIL) head[s] = x;
+      else next[p] = x;
+      if (x === NIL) tail[s] = p;
+      else prev[x] = p;
+      next[item] = NIL;
+      prev[item] = NIL;
+      owner[item] = NIL;
+      nrItems[s]!--;
+      nodeTotal[s]!--;
+      removed++;
+    }
+    this.maskedMatched = matched;
+    return removed;
+  }
+
+  /**
    * list_lru_del: take `item` off whatever sublist holds it.
    *
    * The kernel wants the caller to repeat the add's nid/memcg; the model knows the sublist
