@@ -21,6 +21,7 @@ import { BinderProc, lruStatusOf } from '../../src/binder/proc.js';
 import { BINDER_EVENT_ID, BINDER_EVENT_NAMES, type BinderTraceEvent } from '../../src/binder/trace.js';
 import { validate } from '../../src/binder/rbtree.js';
 import { RustBinderAlloc } from '../../src/binder/rustAlloc.js';
+import { mulberry32 } from '../mulberry32.js';
 
 function steps(system: BinderSystem, yaml: string): StepOutcome[] {
   let now = 0;
@@ -196,17 +197,8 @@ describe.each(['c', 'rust'] as const)('invariants under random traffic (%s drive
 });
 
 describe('C allocator: the tally-array path agrees with the per-page record path', () => {
-  /** mulberry32: the same traffic for both processes. */
-  const rng = (seed: number) => {
-    let s = seed >>> 0;
-    return () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 15), z | 1);
-      z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-      return (z ^ (z >>> 14)) >>> 0;
-    };
-  };
+  /** The same traffic for both processes. */
+  const rng = mulberry32;
 
   it('same pages_high, page stats, warnings, freelist order and tracepoint counts under random traffic', () => {
     // Records: no tally, every event through emit. Tallies: the array the allocator bumps.

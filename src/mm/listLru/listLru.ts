@@ -241,103 +241,20 @@ export class ListLru {
   }
 
   /**
-   * `addNodeLevel` of `items[0..n)`, in that order (a caller adding a run of pages): the same
-   * list operations, with the lock check, the growth check and the array loads done once
-   * instead of per item. Items already listed are left alone. Returns how many were added.
-   */
-  addNodeLevelMany(items: Int32Array, n: number, nid: number): number {
-    if (this.memcgAware) {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (this.add(items[i]!, nid, -1)) k++;
-      return k;
-    }
-    if (n === 0) return 0;
-    this.checkUnlocked(nid, 'list_lru_add');
-    let max = 0;
-    for (let i = 0; i < n; i++) if (items[i]! > max) max = items[i]!;
-    if (max >= this.owner.length) this.growItems(max + 1);
-    const next = this.next;
-    const prev = this.prev;
-    const owner = this.owner;
-    let head = this.head[nid]!;
-    let tail = this.tail[nid]!;
-    let added = 0;
-    for (let i = 0; i < n; i++) {
-      const item = items[i]!;
-      if (owner[item] !== NIL) continue;
-      // linkTail(nid, item)
-      prev[item] = tail;
-      next[item] = NIL;
-      if (tail === NIL) head = item;
-      else next[tail] = item;
-      tail = item;
-      owner[item] = nid;
-      added++;
-    }
-    this.head[nid] = head;
-    this.tail[nid] = tail;
-    this.nrItems[nid]! += added;
-    this.nodeTotal[nid]! += added;
-    return added;
-  }
-
-  /**
-   * `del` of each of `items[0..n)`: the same list operations, with the array loads done once
-   * instead of per item. Returns how many were listed (and are now on no list).
-   */
-  delMany(items: Int32Array, n: number): number {
-    // A memcg-aware lru may need aliases followed per item: the one-item path.
-    if (this.memcgAware) {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (this.del(items[i]!)) k++;
-      return k;
-    }
-    const next = this.next;
-    const prev = this.prev;
-    const owner = this.owner;
-    const head = this.head;
-    const tail = this.tail;
-    const nrItems = this.nrItems;
-    const lockHeld = this.lockHeldArr;
-    let removed = 0;
-    for (let i = 0; i < n; i++) {
-      const item = items[i]!;
-      if (!(item >= 0 && item < owner.length)) continue;
-      // Not memcg-aware: the item's sublist is the node-level list of its node, id = nid.
-      const s = owner[item]!;
-      if (s === NIL) continue;
-      if (lockHeld[s] === 1) this.checkUnlocked(s, 'list_lru_del');
-      // unlink(s, item)
-      const p = prev[item]!;
-      const x = next[item]!;
-      if (p === NIL) head[s] = x;
-      else next[p] = x;
-      if (x === NIL) tail[s] = p;
-      else prev[x] = p;
-      next[item] = NIL;
-      prev[item] = NIL;
-      owner[item] = NIL;
-      nrItems[s]!--;
-      this.nodeTotal[s]!--;
-      removed++;
-    }
-    return removed;
-  }
-
-  /**
    * How many ids the mask selected in the last `addNodeLevelMasked` / `delMasked` call (the
    * caller's count of its present members, whether or not the list changed for each).
    */
   maskedMatched = 0;
 
   /**
-   * `addNodeLevelMany` of the ids `base + i`, ascending, for each i in [from, to) with
+   * `addNodeLevel` of the ids `base + i`, ascending, for each i in [from, to) with
    * `(mask[i] & bit) !== 0`: a caller adding the present members of a run of ids (Binder the
-   * installed pages of a range) in one pass, without first copying them into an id array.
-   * Returns how many were added; `maskedMatched` says how many the mask selected.
+   * installed pages of a range) in one pass: the same list operations, with the lock check,
+   * the growth check and the array loads done once instead of per id. Ids already listed are
+   * left alone. Returns how many were added; `maskedMatched` says how many the mask selected.
    */
   addNodeLevelMasked(base: number, mask: Uint8Array, bit: number, from: number, to: number, nid: number): number {
-    // A memcg-aware lru, or ids beyond the arrays (growth as addNodeLevelMany grows): the
+    // A memcg-aware lru, or ids beyond the arrays (grown as one add per id grows them): the
     // one-item path, rare.
     if (this.memcgAware || base + to > this.owner.length) {
       let matched = 0;
@@ -381,9 +298,9 @@ export class ListLru {
   }
 
   /**
-   * `delMany` of the ids `base + i` for each i in [from, to) with `(mask[i] & bit) !== 0`, in
-   * one pass (see `addNodeLevelMasked`). Returns how many were listed (and are now on no
-   * list); `maskedMatched` says how many the mask selected.
+   * `del` of the ids `base + i` for each i in [from, to) with `(mask[i] & bit) !== 0`, in one
+   * pass (see `addNodeLevelMasked`); ids not listed are left alone. Returns how many were
+   * listed (and are now on no list); `maskedMatched` says how many the mask selected.
    */
   delMasked(base: number, mask: Uint8Array, bit: number, from: number, to: number): number {
     let matched = 0;
