@@ -8,8 +8,9 @@
 //   compiled after it, but memory is not yet short, so no reclaim has run;
 // - ×1 first: the reclaim path (kswapd, shrink_slab, direct reclaim, sampling) is first
 //   reached here, so V8 interprets and compiles it during this run (`--trace-opt`: ~115
-//   compilations, ~0.26 s of compile time with `--single-threaded`). This is what a
-//   `shrinksim run` of the scenario pays, less start-up and output;
+//   compilations, ~0.26 s of compile time with `--single-threaded`). A `shrinksim run` of
+//   the scenario pays that too, and also the Binder path's compilation, start-up and output
+//   (`node bin/shrinksim.js run bench/heavy.yaml`: ~1.3 CPU-s for the whole process);
 // - ×1 again and ×2: the same work with the code compiled, the simulator's own rate; their
 //   CPU-time ratio should be ~2 (linear in simulated duration and in transactions).
 //
