@@ -6,6 +6,7 @@
 // ROUNDS times, alternating, and the best round is reported, since other work on the
 // machine only slows a round down. The load average is printed beside the figures: on a shared machine the
 // speed-up is bounded by the idle cores, not by the pool.
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +27,9 @@ export default async function sweepBench(_bench, distDir) {
     reference: undefined,
   });
   const runs = plan.points.length * plan.seeds.length;
+  // The worker `shrinksim sweep` runs: the bundled one when the CLI bundle is built.
+  const bundled = join(distDir, 'cli-bundle', 'sweep-worker.js');
+  const workerFile = existsSync(bundled) ? bundled : undefined;
   const all = availableParallelism();
 
   // One timed round: runs/s and the cores this process kept busy (CPU time / wall time,
@@ -33,7 +37,7 @@ export default async function sweepBench(_bench, distDir) {
   const round = async (workers) => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const rows = await runSweep(plan, { workers });
+    const rows = await runSweep(plan, { workers, ...(workerFile ? { workerFile } : {}) });
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
     if (rows.length !== runs) throw new Error(`sweep bench: ${rows.length} rows, expected ${runs}`);

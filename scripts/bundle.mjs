@@ -10,9 +10,9 @@
 // 0.28 on this machine (bench/startup.bench.mjs).
 //
 // The library (dist/index.js and the modules under it) stays as tsc writes it; the bundle
-// only feeds bin/shrinksim.js. Kept outside: node's built-ins, and piscina, which starts its
-// own worker script from its package directory (the sweep's worker, dist/sweep/worker.js, is
-// the unbundled module; src/util/packageRoot.ts finds it from any depth).
+// only feeds bin/shrinksim.js and the CLI's sweep workers (dist/cli-bundle/sweep-worker.js,
+// found from the package root: src/util/packageRoot.ts). Kept outside: node's built-ins, and
+// piscina, which starts its own worker script from its package directory.
 // Runs after tsc (`npm run build`, `prepare`, `npm test`, `npm run bench`).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli-bundle`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: `${root}dist/cli/main.js` },
+  // The CLI, and the sweep pool's worker (each worker thread loads its own modules).
+  entryPoints: { main: `${root}dist/cli/main.js`, 'sweep-worker': `${root}dist/sweep/worker.js` },
   outdir,
   bundle: true,
   splitting: true,

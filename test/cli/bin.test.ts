@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../captureIo.js';
 import { main } from '../../src/cli/main.js';
+import { planSweepFile } from '../../src/sweep/plan.js';
+import { runSweep } from '../../src/sweep/pool.js';
+import { parseSeeds, parseSetFlag } from '../../src/sweep/spec.js';
 
 const io = captureIo();
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -39,6 +42,18 @@ describe.skipIf(!BUNDLED)('the bundled binary, run from another directory', () =
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/2 points × 2 seeds = 4 runs/);
+  });
+
+  it('the bundled sweep worker answers what the modules tsc wrote answer, run for run', async () => {
+    const plan = planSweepFile(join(ROOT, 'scenarios', 'drop-caches.yaml'), {
+      sets: [parseSetFlag('binder.shrinker.seeks=2,0')],
+      seeds: parseSeeds('1..2', 'test'),
+      reference: undefined,
+    });
+    const bundled = await runSweep(plan, { workers: 2, workerFile: join(ROOT, 'dist', 'cli-bundle', 'sweep-worker.js') });
+    const modules = await runSweep(plan, { workers: 2 });
+    expect(bundled.length).toBe(4);
+    expect(bundled).toEqual(modules);
   });
 
   it('a user error is still one line and exit 2', () => {
