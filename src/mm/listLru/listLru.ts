@@ -657,6 +657,9 @@ export class ListLru {
    */
   private walkFast<A>(nid: number, s: number, isolate: LruIsolate<A>, arg: A, budget: LruWalkBudget): number {
     const st = this.state;
+    // In a local: the isolate callback is an opaque call, after which V8 reloads a field from
+    // `this`; the per-node totals are made once (fixed size) and never replaced.
+    const nodeTotal = this.nodeTotal;
     let isolated = 0;
     // The budget in a local (callbacks never see it), stored back on every way out.
     let left = budget.nrToWalk;
@@ -678,13 +681,13 @@ export class ListLru {
         }
         if (status === LRU_REMOVED) {
           isolated++;
-          this.nodeTotal[nid]!--;
+          nodeTotal[nid]!--;
           item = nx;
           continue;
         }
         if (status === LRU_REMOVED_RETRY) {
           isolated++;
-          this.nodeTotal[nid]!--;
+          nodeTotal[nid]!--;
           // The lock was dropped: the saved next pointer can no longer be trusted.
           continue restart;
         }
