@@ -110,7 +110,7 @@ export class KswapdTask implements Fireable {
     }
     if (ns > 0) {
       nodes.forEach((n, i) => {
-        const freed = n.free - (before[i] ?? n.free);
+        const freed = n.free - (before[i] as number);
         if (freed <= 0) return;
         const held = n.take('other', freed);
         h.loop.at(end, new HeldPages(h, n, held));

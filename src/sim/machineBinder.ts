@@ -125,9 +125,9 @@ export class MachineBinder {
     if (i >= 0) this.noteTx(i, proc, error);
   }
 
-  /** Process `i`'s transaction counters (zero if it never allocated). */
+  /** Process `i`'s transaction counters (made for every process at construction). */
   txCountsOf(i: number): Readonly<TxCounts> {
-    return this.txCounts[i] ?? { allocations: 0, failures: {} };
+    return this.txCounts[i] as TxCounts;
   }
 
   private noteTx(i: number, proc: string, error: string | null): void {

@@ -8,7 +8,12 @@
  * made from a one-object literal and emptied starts in the objects form.
  */
 export function objectArray<T extends object>(): T[] {
-  const a = [PLACEHOLDER] as unknown as T[];
+  return emptyArrayLike(PLACEHOLDER) as unknown as T[];
+}
+
+/** An empty array in the elements kind that holds values like `sample` (e.g. `0n`: bigints). */
+export function emptyArrayLike<T>(sample: T): T[] {
+  const a = [sample];
   a.pop();
   return a;
 }

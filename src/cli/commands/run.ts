@@ -31,9 +31,9 @@ export const defaultScenario = (): string => join(packageRoot(), 'scenarios', 'd
 /** The scenario file to load and the label outputs name it by. */
 export function scenarioSource(arg: string | undefined): { file: string; label: string } {
   if (arg !== undefined) return { file: arg, label: arg };
-  const DEFAULT_SCENARIO = defaultScenario();
-  if (!existsSync(DEFAULT_SCENARIO)) throw new UserError(`${DEFAULT_SCENARIO}: the bundled default scenario is missing`);
-  return { file: DEFAULT_SCENARIO, label: 'scenarios/default.yaml' };
+  const file = defaultScenario();
+  if (!existsSync(file)) throw new UserError(`${file}: the bundled default scenario is missing`);
+  return { file, label: 'scenarios/default.yaml' };
 }
 
 /** Loads a scenario and applies `--seed` and the `--max-*` flags. */

@@ -4,6 +4,7 @@
  * the statistics (`ShrinkerStats.scanned` / `freed` at the sample's time).
  */
 import type { Sample } from '../../report/result.js';
+import { emptyArrayLike } from '../../util/objectArray.js';
 import type { Recorder, SimEvent, SimEventKind } from '../recorder.js';
 
 export class SeriesRecorder implements Recorder {
@@ -16,8 +17,8 @@ export class SeriesRecorder implements Recorder {
    * optimized code of earlier runs saw (a `[]` starts as small integers and a write past its
    * end makes it holey).
    */
-  private readonly scanned = packedBigints();
-  private readonly freed = packedBigints();
+  private readonly scanned = emptyArrayLike(0n);
+  private readonly freed = emptyArrayLike(0n);
 
   on(e: SimEvent): void {
     switch (e.kind) {
@@ -48,11 +49,4 @@ export class SeriesRecorder implements Recorder {
         return;
     }
   }
-}
-
-/** An empty array whose elements are already of the kind that holds bigints. */
-function packedBigints(): bigint[] {
-  const a = [0n];
-  a.pop();
-  return a;
 }
