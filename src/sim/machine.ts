@@ -45,6 +45,7 @@ import { MachineOom } from './oomKiller.js';
 import { buildMemcgs, buildNodes, registerCaches, type ShrinkerEntry } from './machineBuild.js';
 import type { Tracepoints } from './recorder.js';
 import { rngStream } from './rng.js';
+import { emptyArrayLike } from '../util/objectArray.js';
 import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 
 /** The worker that grows slab caches back (allocations in GFP_KERNEL context). */
@@ -87,6 +88,13 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
   readonly deps: ReclaimDeps;
   /** `/proc/vmstat` event counters, counted by the reclaim engine where the kernel counts them. */
   readonly vmstat = new VmStat();
+  /**
+   * By shrinker entry: Σ nr_scanned and objects freed by every do_shrink_slab so far (the
+   * time series' cumulative columns; the statistics count the same outcomes for the report).
+   * Bigint arrays from the start, one slot per entry.
+   */
+  readonly slabScanned = emptyArrayLike(0n);
+  readonly slabFreed = emptyArrayLike(0n);
   private readonly bySerial = new Map<number, number>();
   private readonly cost: ReclaimCost;
   /**
@@ -163,7 +171,11 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
       if (!reg) throw new Error('binder shrinker was not registered in the run registry');
       this.shrinkers.push({ reg, view: reg.view, binder: sh });
     }
-    this.shrinkers.forEach((e, i) => this.bySerial.set(e.view.serial, i));
+    this.shrinkers.forEach((e, i) => {
+      this.bySerial.set(e.view.serial, i);
+      this.slabScanned.push(0n);
+      this.slabFreed.push(0n);
+    });
     this.oom = new MachineOom(this);
     this.deps = new MachineReclaimDeps(this, this.mglruDraw());
     this.kswapds = this.nodes.map((n) => new KswapdTask(this, n, kswapdTaskRef(resolved.kswapd, n.nid)));
@@ -216,14 +228,19 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
     const tp = this.tp;
     const m = this.meter;
     m.shrinkerCalls++;
-    if (o.result.kind !== 'skipped') {
-      if (!this.timedCall) {
-        m.scanObjectsCalls += Number(o.result.stats.calls);
-        m.objectsScanned += Number(o.result.stats.scanned);
-      }
-      this.vmstat.count('slabs_scanned', o.result.stats.scanned);
-    }
     const entry = this.bySerial.get(o.shrinker.serial);
+    if (o.result.kind !== 'skipped') {
+      const stats = o.result.stats;
+      if (!this.timedCall) {
+        m.scanObjectsCalls += Number(stats.calls);
+        m.objectsScanned += Number(stats.scanned);
+      }
+      this.vmstat.count('slabs_scanned', stats.scanned);
+      if (entry !== undefined) {
+        this.slabScanned[entry] = (this.slabScanned[entry] as bigint) + stats.scanned;
+        this.slabFreed[entry] = (this.slabFreed[entry] as bigint) + stats.freed;
+      }
+    }
     if (entry !== undefined && tp.enabled.shrinker_outcome) tp.emit({ kind: 'shrinker_outcome', entry, outcome: o });
     const pid = this.current.pid;
     const before = this.skipsBefore.get(pid);

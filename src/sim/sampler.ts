@@ -5,7 +5,7 @@
  * Samples count against the run's `samples` limit.
  */
 import { RunLimitError } from '../util/limits.js';
-import type { Sample } from '../report/result.js';
+import type { Sample, SampleShrinker } from '../report/result.js';
 import { DOUBLE_FIELD, type SimTimeNs } from '../util/simTime.js';
 import { simSeconds, type Fireable } from './loop.js';
 import type { Machine } from './machine.js';
@@ -49,7 +49,11 @@ export class Sampler implements Fireable {
   }
 }
 
-/** The machine's state now, as one row of the time series. */
+/**
+ * The machine's state now, as one row of the time series: a new object each time (recorders
+ * may keep it as it is). Each shrinker's `scanned` and `freed` are cumulative, from the
+ * machine's totals of every do_shrink_slab outcome so far.
+ */
 export function takeSample(m: Machine): Sample {
   let free = 0;
   let file = 0;
@@ -66,13 +70,22 @@ export function takeSample(m: Machine): Sample {
     b.lru += c.lru;
     b.free += c.free;
   }
+  const shrinkers: SampleShrinker[] = [];
+  for (let i = 0; i < m.shrinkers.length; i++) {
+    shrinkers.push({
+      count: m.countOf(i),
+      deferred: m.registry.totalDeferred((m.shrinkers[i] as Machine['shrinkers'][number]).view),
+      scanned: m.slabScanned[i] as bigint,
+      freed: m.slabFreed[i] as bigint,
+    });
+  }
   return {
     timeNs: m.now,
     freePages: free,
     pageCache: file,
     anon,
     binder: b,
-    shrinkers: m.shrinkers.map((e, i) => ({ count: m.countOf(i), deferred: m.registry.totalDeferred(e.view) })),
+    shrinkers,
     vmstat: m.vmstat.snapshot(),
   };
 }
