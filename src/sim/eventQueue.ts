@@ -105,13 +105,17 @@ export class EventQueue<T> {
       if (r < n) {
         const rt = times[r] as number;
         const rs = seqs[r] as number;
-        if (rt < ct || (rt === ct && rs < cs)) {
+        // The seq compares run whatever the times (as in `push`): a compare only ties reached
+        // had no type feedback until the first tie, which deoptimized the loop it is inlined in.
+        const rsBefore = rs < cs;
+        if (rt < ct || (rt === ct && rsBefore)) {
           c = r;
           ct = rt;
           cs = rs;
         }
       }
-      if (t < ct || (t === ct && s < cs)) break;
+      const sBefore = s < cs;
+      if (t < ct || (t === ct && sBefore)) break;
       times[i] = ct;
       seqs[i] = cs;
       payloads[i] = payloads[c];
