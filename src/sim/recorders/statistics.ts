@@ -64,6 +64,8 @@ export class StatisticsRecorder implements Recorder {
     'free_pages',
   ];
   readonly rows = new Map<string, PassRow>();
+  /** The same rows by path, then by `priority · 2^32 + mask` (priority is a small integer). */
+  private readonly rowIndex = new Map<ReclaimPath, Map<number, PassRow>>();
   readonly skips = new Map<string, number>();
   readonly mem = { kswapdWakeups: 0, directReclaims: 0, allocFailures: 0, reclaimedFile: 0, reclaimedAnon: 0, reclaimedSlab: 0 };
   minFree = Number.POSITIVE_INFINITY;
@@ -99,12 +101,20 @@ export class StatisticsRecorder implements Recorder {
   }
 
   private row(path: ReclaimPath, priority: number, mask: GfpMask): PassRow {
-    const g = formatGfp(mask, this.profile);
-    const key = `${path}\u0000${priority}\u0000${g}`;
-    let r = this.rows.get(key);
+    // Looked up by path and a number (priority and mask: the row's gfp text is a function of
+    // the mask), so that the pass of every reclaim call formats no gfp text and builds no key.
+    let byPath = this.rowIndex.get(path);
+    if (!byPath) {
+      byPath = new Map();
+      this.rowIndex.set(path, byPath);
+    }
+    const k = priority * 2 ** 32 + (mask >>> 0);
+    let r = byPath.get(k);
     if (!r) {
+      const g = formatGfp(mask, this.profile);
       r = { path, priority, gfp: g, passes: 0, reclaimedPages: 0, slabFreed: 0n };
-      this.rows.set(key, r);
+      this.rows.set(`${path}\u0000${priority}\u0000${g}`, r);
+      byPath.set(k, r);
     }
     return r;
   }
