@@ -190,13 +190,22 @@ export class BinderSystem {
 
   /** Runs `fn` with events attributed to `task`. */
   withTask<R>(task: TaskRef, fn: () => R): R {
-    const prev = this.task;
-    this.task = task;
+    const prev = this.swapTask(task);
     try {
       return fn();
     } finally {
       this.task = prev;
     }
+  }
+
+  /**
+   * Attributes events to `task` from now on; returns the task it replaces, for the caller to
+   * put back (`withTask` without a closure, for callers that resume a generator each time).
+   */
+  swapTask(task: TaskRef): TaskRef {
+    const prev = this.task;
+    this.task = task;
+    return prev;
   }
 
   /** Default task of a process's own operations: the process itself on CPU 0. */

@@ -90,7 +90,7 @@ export class KswapdTask implements Fireable {
     // which deoptimized this method when a new run's first array took the other kind).
     let before = this.freeBefore;
     if (before.length !== nodes.length) before = this.freeBefore = new Float64Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) before[i] = (nodes[i] as (typeof nodes)[number]).free;
+    for (let i = 0; i < nodes.length; i++) before[i] = (nodes[i] as NodeMemory).free;
     if (!this.current) {
       this.current = this.kswapd.steps(h.mem, h.deps);
       this.stepStartNs = h.loop.now;
@@ -109,12 +109,13 @@ export class KswapdTask implements Fireable {
       if (h.tp.enabled.kswapd_step) h.tp.emit({ kind: 'kswapd_step', nid, busyNs: this.stepBusyNs, startNs: this.stepStartNs });
     }
     if (ns > 0) {
-      nodes.forEach((n, i) => {
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i] as NodeMemory;
         const freed = n.free - (before[i] as number);
-        if (freed <= 0) return;
+        if (freed <= 0) continue;
         const held = n.take('other', freed);
         h.loop.at(end, new HeldPages(h, n, held));
-      });
+      }
     }
     h.noteFree();
     if (!r.done || r.value === 'continue') h.loop.at(end, this);

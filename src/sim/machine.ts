@@ -327,9 +327,11 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
       sys.setNow(this.now);
       sys.timedWalk(this.cost.scanObjectsNs, this.cost.objectScanNs);
       let r: IteratorResult<ReclaimTick, bigint>;
+      const prevTask = sys.swapTask(task);
       try {
-        r = sys.withTask(task, () => g.next());
+        r = g.next();
       } finally {
+        sys.swapTask(prevTask);
         sys.timedWalk(0, 0);
         this.timedCall = false;
         this.current = prev;

@@ -206,9 +206,12 @@ export class ShrinkerRegistry implements ShrinkerHost {
   /** Σ of a shrinker's deferred work over nodes (and memcgs, if memcg-aware), for reports. */
   totalDeferred(s: ShrinkerView): Long {
     let t = 0n;
-    const memcgs = s.flags.memcgAware ? this.memcgs.all() : [null];
     const nodes = s.flags.numaAware ? this.nrNodeIds : 1;
-    for (const m of memcgs) for (let nid = 0; nid < nodes; nid++) t += s.deferredFor(nid, m);
+    if (!s.flags.memcgAware) {
+      for (let nid = 0; nid < nodes; nid++) t += s.deferredFor(nid, null);
+      return t;
+    }
+    for (const m of this.memcgs.all()) for (let nid = 0; nid < nodes; nid++) t += s.deferredFor(nid, m);
     return t;
   }
 }
