@@ -206,11 +206,11 @@ export function flushReclaimState(sc: ScanControl, root: boolean): void {
 }
 
 /**
- * shrink_slab from an engine step: a timed reclaimer's (kswapd's, a timed allocation's direct
- * reclaim) runs as steps when the host offers them (its shrinker calls then overlap other
- * reclaimers'); every other path calls it at once.
+ * Whether shrink_slab from an engine step runs as steps: a timed reclaimer's (kswapd's, a
+ * timed allocation's direct reclaim) does when the host offers them (its shrinker calls then
+ * overlap other reclaimers'); every other path calls `deps.shrinkSlab` at once. The caller
+ * delegates to `deps.shrinkSlabSteps` itself: one generator frame less on every resume.
  */
-export function* shrinkSlabFrom(deps: ReclaimDeps, sc: ScanControl, call: ShrinkSlabCall): ReclaimSteps<ShrinkSlabOutcome> {
-  if ((sc.path === 'kswapd' || sc.timed === true) && deps.shrinkSlabSteps) return yield* deps.shrinkSlabSteps(call);
-  return deps.shrinkSlab(call);
+export function slabAsSteps(deps: ReclaimDeps, sc: ScanControl): boolean {
+  return (sc.path === 'kswapd' || sc.timed === true) && deps.shrinkSlabSteps !== undefined;
 }

@@ -17,25 +17,36 @@
  */
 import { reportLruPass } from './lruPass.js';
 import { mglruInitialPriority } from './mglru.js';
-import { MglruNode, type MglruLruvec } from './mglruNode.js';
+import { MglruNode, type MglruHost, type MglruLruvec } from './mglruNode.js';
 import { getMemcgGen, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG, MEMCG_NR_BINS, nextInList, type MemcgLruOp } from './memcgLru.js';
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import type { MemcgRef } from '../shrinker/types.js';
-import { flushReclaimState, shrinkSlabFrom, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { flushReclaimState, slabAsSteps, type ReclaimDeps, type ScanControl, type ShrinkSlabCall } from './scanControl.js';
 import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { inactiveReclaimable } from './shrinkLruvec.js';
 import { lruvecIsSizable, mglruSwappiness, shouldAbortScan, tryToShrinkLruvec } from './tryToShrinkLruvec.js';
 
 /** The node's MGLRU state, built on first use and brought up to date with the node. */
 export function mglruNodeOf(node: NodeMemory, deps: ReclaimDeps): MglruNode {
-  const host = {
-    memcgs: () => deps.memcgWalk(null),
-    lruShare: (memcg: MemcgRef | null) => deps.lruShare?.(memcg) ?? 0,
-    draw: deps.draw ?? (() => 0),
-  };
+  const host = hostOf(deps);
   node.mglru ??= new MglruNode(host);
   node.mglru.sync(node, host);
   return node.mglru;
+}
+
+/** Each deps' view as an MGLRU host, made once (not three closures per reclaim pass). */
+const hosts = new WeakMap<ReclaimDeps, MglruHost>();
+function hostOf(deps: ReclaimDeps): MglruHost {
+  let host = hosts.get(deps);
+  if (!host) {
+    host = {
+      memcgs: () => deps.memcgWalk(null),
+      lruShare: (memcg: MemcgRef | null) => deps.lruShare?.(memcg) ?? 0,
+      draw: deps.draw ?? (() => 0),
+    };
+    hosts.set(deps, host);
+  }
+  return host;
 }
 
 /** `shrink_one()` (steps: a yield after the LRU pass, and inside kswapd's shrinker calls). */
@@ -43,7 +54,8 @@ export function* shrinkOne(mem: MemoryModel, node: NodeMemory, v: MglruLruvec, s
   const pass = tryToShrinkLruvec(mem, node, v.lrugen, sc);
   reportLruPass(deps, node.nid, sc, pass);
   yield NO_SCAN_TICK;
-  const out = yield* shrinkSlabFrom(deps, sc, { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority });
+  const call: ShrinkSlabCall = { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg: v.memcg, priority: sc.priority };
+  const out = slabAsSteps(deps, sc) ? yield* deps.shrinkSlabSteps!(call) : deps.shrinkSlab(call);
   sc.reclaimState += out.slabPagesFreed;
   flushReclaimState(sc, true);
   if (pass.success) return MEMCG_LRU_YOUNG;

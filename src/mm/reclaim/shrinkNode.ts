@@ -17,7 +17,7 @@
  */
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { shrinkLruvec } from './shrinkLruvec.js';
-import { flushReclaimState, isRootReclaim, shrinkSlabFrom, type ReclaimDeps, type ScanControl } from './scanControl.js';
+import { flushReclaimState, isRootReclaim, slabAsSteps, type ReclaimDeps, type ScanControl, type ShrinkSlabCall } from './scanControl.js';
 import { lruGenShrinkNodeSteps } from './shrinkMany.js';
 import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { reportLruPass } from './lruPass.js';
@@ -34,12 +34,16 @@ export function shrinkNode(mem: MemoryModel, node: NodeMemory, sc: ScanControl, 
  * shrink_node as steps: kswapd's pass yields after each LRU pass (its time elapses before
  * shrink_slab starts) and inside each shrinker call; the other paths run it at once.
  */
-export function* shrinkNodeSteps(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<void> {
+export function shrinkNodeSteps(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps): ReclaimSteps<void> {
+  // Returns the steps of the path taken (not a generator delegating to them: one frame less
+  // on every resume of kswapd's pass). Reads only the scan_control and the deps.
   const root = isRootReclaim(sc);
-  if (deps.mglru && root && deps.profile === '6.12') {
-    yield* lruGenShrinkNodeSteps(mem, node, sc, deps);
-    return;
-  }
+  if (deps.mglru && root && deps.profile === '6.12') return lruGenShrinkNodeSteps(mem, node, sc, deps);
+  return shrinkNodeMemcgsSteps(mem, node, sc, deps, root);
+}
+
+/** The classic path: shrink_node_memcgs, then flush_reclaim_state. */
+function* shrinkNodeMemcgsSteps(mem: MemoryModel, node: NodeMemory, sc: ScanControl, deps: ReclaimDeps, root: boolean): ReclaimSteps<void> {
   deps.observer?.onShrinkNode?.(sc.path, sc.task, node.nid, sc.priority);
 
   const partialAllowed = deps.profile === '6.12' && sc.path !== 'kswapd' && !sc.memcgFullWalk;
@@ -56,14 +60,8 @@ export function* shrinkNodeSteps(mem: MemoryModel, node: NodeMemory, sc: ScanCon
     // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
     // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
     if (!root) reclaimMemcgLruvec(mem, node, sc, deps, memcg);
-    const out = yield* shrinkSlabFrom(deps, sc, {
-      path: sc.path,
-      task: sc.task,
-      gfpMask: sc.gfpMask,
-      nid: node.nid,
-      memcg,
-      priority: sc.priority,
-    });
+    const call: ShrinkSlabCall = { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg, priority: sc.priority };
+    const out = slabAsSteps(deps, sc) ? yield* deps.shrinkSlabSteps!(call) : deps.shrinkSlab(call);
     sc.reclaimState += out.slabPagesFreed;
     if (partialAllowed && sc.nrReclaimed >= sc.nrToReclaim) break;
   }

@@ -166,7 +166,7 @@ export function shrinkSlab(
  * The walk holds what the kernel holds across those points (6.12: the shrinker's reference;
  * 6.1: shrinker_rwsem for read).
  */
-export function* shrinkSlabSteps(
+export function shrinkSlabSteps(
   ctx: ShrinkSlabCtx,
   gfpMask: GfpMask,
   nid: number,
@@ -174,16 +174,18 @@ export function* shrinkSlabSteps(
   priority: number,
   timed: boolean,
 ): ReclaimSteps<ULong> {
+  // Picks the walk and returns its steps (not a generator delegating to it: every resume of
+  // kswapd's walk would pass through one more frame). The checks read only the context.
   checkCtx(ctx);
   if (nid < 0 || nid >= ctx.memcgs.nrNodeIds) throw new RangeError(`shrink_slab: no node ${nid}`);
   const target = ctx.memcgs.memcgDisabled ? memcg : (memcg ?? ctx.memcgs.root);
   // cgroup_disable=memory: even a non-root memcg pointer takes the global path (no premature OOM).
   if (!ctx.memcgs.memcgDisabled && target !== null && !target.isRoot) {
-    return yield* shrinkSlabMemcg(ctx, gfpMask, nid, target, priority, timed);
+    return shrinkSlabMemcg(ctx, gfpMask, nid, target, priority, timed);
   }
   return ctx.profile === '6.1'
-    ? yield* shrinkSlabGlobal61(ctx, gfpMask, nid, target, priority, timed)
-    : yield* shrinkSlabGlobal612(ctx, gfpMask, nid, target, priority, timed);
+    ? shrinkSlabGlobal61(ctx, gfpMask, nid, target, priority, timed)
+    : shrinkSlabGlobal612(ctx, gfpMask, nid, target, priority, timed);
 }
 
 function* shrinkSlabGlobal612(ctx: ShrinkSlabCtx, gfp: GfpMask, nid: number, memcg: Memcg | null, priority: number, timed: boolean): ReclaimSteps<ULong> {
