@@ -7,10 +7,10 @@
 // - a short warm-up at 1/20 of the duration (not counted): the Binder traffic path is hot and
 //   compiled after it, but memory is not yet short, so no reclaim has run;
 // - ×1 first: the reclaim path (kswapd, shrink_slab, direct reclaim, sampling) is first
-//   reached here, so V8 interprets and compiles it during this run (`--trace-opt`: ~115
-//   compilations, ~0.26 s of compile time with `--single-threaded`). A `shrinksim run` of
+//   reached here, so V8 interprets and compiles it during this run (`--trace-opt`: ~100
+//   compilations, ~0.2 s of compile time with `--single-threaded`). A `shrinksim run` of
 //   the scenario pays that too, and also the Binder path's compilation, start-up and output
-//   (`node bin/shrinksim.js run bench/heavy.yaml`: ~1.3 CPU-s for the whole process);
+//   (`node bin/shrinksim.js run bench/heavy.yaml`: ~1.2 CPU-s for the whole process);
 // - ×1 again and ×2: the same work with the code compiled, the simulator's own rate; their
 //   CPU-time ratio should be ~2 (linear in simulated duration and in transactions).
 //
