@@ -107,7 +107,7 @@ export type SimEvent =
   | { readonly kind: 'binder_lru_skips'; readonly entry: number; readonly skips: readonly { readonly proc: string; readonly reason: string; readonly n: number }[] }
   /** Binder pages per process at a sample (after `sample`; copy what you keep). */
   | { readonly kind: 'binder_proc_pages'; readonly timeNs: SimTimeNs; readonly procs: readonly BinderProcPages[] }
-  /** One row of the time series. */
+  /** One row of the time series (a new object each sample, which recorders may keep as it is). */
   | { readonly kind: 'sample'; readonly sample: Sample }
   /** A script step's outcome. */
   | { readonly kind: 'step'; readonly outcome: StepOutcome }
