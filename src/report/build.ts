@@ -23,8 +23,8 @@ import {
   type StepOutcome,
 } from './result.js';
 
-/** One shrinker's identity and end state, as the machine reports it (the recorders add the rest). */
-export type ShrinkerEnd = Pick<ShrinkerStats, 'name' | 'symbol' | 'seeks' | 'batch' | 'numaAware' | 'memcgAware' | 'deferredEnd' | 'countEnd'>;
+/** One shrinker's identity, end state and scanned/freed totals, as the machine reports them (the recorders add the rest). */
+export type ShrinkerEnd = Pick<ShrinkerStats, 'name' | 'symbol' | 'seeks' | 'batch' | 'numaAware' | 'memcgAware' | 'scanned' | 'freed' | 'deferredEnd' | 'countEnd'>;
 
 /** One Binder process at the end, as the machine reports it (its allocation counters are the machine's own). */
 export type BinderProcEnd = Pick<BinderProcStats, 'name' | 'driver' | 'pages' | 'highWatermark' | 'refaults' | 'reclaimed' | 'allocations' | 'allocFailures' | 'dead'>;
@@ -68,8 +68,6 @@ export interface RunStatistics {
     readonly countCalls: number;
     readonly countSkips: number;
     readonly scanCalls: bigint;
-    readonly scanned: bigint;
-    readonly freed: bigint;
     readonly stops: number;
     readonly deferredMax: bigint;
   };
@@ -108,8 +106,8 @@ export function buildResult(input: BuildInput): RunResult {
       countCalls: c.countCalls,
       countSkips: c.countSkips,
       scanCalls: c.scanCalls,
-      scanned: c.scanned,
-      freed: c.freed,
+      scanned: s.scanned,
+      freed: s.freed,
       stops: c.stops,
       deferredEnd: s.deferredEnd,
       deferredMax: c.deferredMax,

@@ -90,8 +90,8 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
   readonly vmstat = new VmStat();
   /**
    * By shrinker entry: Σ nr_scanned and objects freed by every do_shrink_slab so far (the
-   * time series' cumulative columns; the statistics count the same outcomes for the report).
-   * Bigint arrays from the start, one slot per entry.
+   * time series' cumulative columns, and the result's totals). Bigint arrays from the start,
+   * one slot per entry.
    */
   readonly slabScanned = emptyArrayLike(0n);
   readonly slabFreed = emptyArrayLike(0n);
@@ -664,6 +664,8 @@ export class Machine implements KswapdHost, AllocEnv, ReclaimObserver {
         batch: e.view.batch,
         numaAware: e.view.flags.numaAware,
         memcgAware: e.view.flags.memcgAware,
+        scanned: this.slabScanned[i] as bigint,
+        freed: this.slabFreed[i] as bigint,
         deferredEnd: this.registry.totalDeferred(e.view),
         countEnd: this.countOf(i),
       })),

@@ -17,8 +17,6 @@ export interface ShrinkerCounters {
   countCalls: number;
   countSkips: number;
   scanCalls: bigint;
-  scanned: bigint;
-  freed: bigint;
   stops: number;
   deferredMax: bigint;
 }
@@ -122,7 +120,7 @@ export class StatisticsRecorder implements Recorder {
   /** The counters of shrinker `entry` (created at zero). */
   shrinker(entry: number): ShrinkerCounters {
     for (let i = this.shrinkers.length; i <= entry; i++) {
-      this.shrinkers.push({ countCalls: 0, countSkips: 0, scanCalls: 0n, scanned: 0n, freed: 0n, stops: 0, deferredMax: 0n });
+      this.shrinkers.push({ countCalls: 0, countSkips: 0, scanCalls: 0n, stops: 0, deferredMax: 0n });
     }
     return this.shrinkers[entry] as ShrinkerCounters;
   }
@@ -146,8 +144,6 @@ export class StatisticsRecorder implements Recorder {
           return;
         }
         st.scanCalls += r.stats.calls;
-        st.scanned += r.stats.scanned;
-        st.freed += r.stats.freed;
         st.stops += r.stats.stops;
         if (r.end.newScan > st.deferredMax) st.deferredMax = r.end.newScan;
         return;
