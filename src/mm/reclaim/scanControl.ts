@@ -211,6 +211,11 @@ export function flushReclaimState(sc: ScanControl, root: boolean): void {
  * overlap other reclaimers'); every other path calls `deps.shrinkSlab` at once. The caller
  * delegates to `deps.shrinkSlabSteps` itself: one generator frame less on every resume.
  */
-export function slabAsSteps(deps: ReclaimDeps, sc: ScanControl): boolean {
+export function slabAsSteps(deps: ReclaimDeps, sc: ScanControl): deps is ReclaimDeps & { readonly shrinkSlabSteps: ShrinkSlabStepsFn } {
   return (sc.path === 'kswapd' || sc.timed === true) && deps.shrinkSlabSteps !== undefined;
+}
+
+/** shrink_slab(sc->gfp_mask, nid, memcg, sc->priority) of a pass of `sc`. */
+export function slabCall(sc: ScanControl, nid: number, memcg: MemcgRef | null): ShrinkSlabCall {
+  return { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid, memcg, priority: sc.priority };
 }

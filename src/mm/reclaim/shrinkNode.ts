@@ -17,7 +17,7 @@
  */
 import type { MemoryModel, NodeMemory } from './nodeMemory.js';
 import { shrinkLruvec } from './shrinkLruvec.js';
-import { flushReclaimState, isRootReclaim, slabAsSteps, type ReclaimDeps, type ScanControl, type ShrinkSlabCall } from './scanControl.js';
+import { flushReclaimState, isRootReclaim, slabAsSteps, slabCall, type ReclaimDeps, type ScanControl } from './scanControl.js';
 import { lruGenShrinkNodeSteps } from './shrinkMany.js';
 import { NO_SCAN_TICK, runSteps, type ReclaimSteps } from '../shrinker/steps.js';
 import { reportLruPass } from './lruPass.js';
@@ -60,8 +60,8 @@ function* shrinkNodeMemcgsSteps(mem: MemoryModel, node: NodeMemory, sc: ScanCont
     // Memcg-targeted reclaim (not root): each accounted memcg of the subtree gives up pages
     // of its own lruvec (shrink_lruvec → lru_gen_shrink_lruvec / try_to_shrink_lruvec on 6.12).
     if (!root) reclaimMemcgLruvec(mem, node, sc, deps, memcg);
-    const call: ShrinkSlabCall = { path: sc.path, task: sc.task, gfpMask: sc.gfpMask, nid: node.nid, memcg, priority: sc.priority };
-    const out = slabAsSteps(deps, sc) ? yield* deps.shrinkSlabSteps!(call) : deps.shrinkSlab(call);
+    const call = slabCall(sc, node.nid, memcg);
+    const out = slabAsSteps(deps, sc) ? yield* deps.shrinkSlabSteps(call) : deps.shrinkSlab(call);
     sc.reclaimState += out.slabPagesFreed;
     if (partialAllowed && sc.nrReclaimed >= sc.nrToReclaim) break;
   }
